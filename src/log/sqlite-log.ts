@@ -1,0 +1,378 @@
+// The append-only log on SQLite (better-sqlite3, WAL). Rows are only ever appended, and removed
+// by compaction; the live table is a derived index that can be rebuilt from them (rebuildLive).
+// This file knows SQL and nothing of etcd semantics: mvcc decides what to write.
+import Database from 'better-sqlite3'
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { CorruptionError, LogError, StorageError, assert } from '../util/index.js'
+import { countSql, rangeSql, type IntervalShape } from './range-sql.js'
+import { FORMAT, schemaSql } from './schema.js'
+
+// The log's own view of the types mvcc declares in mvcc/log.ts; they match structurally.
+type LogId = number & { readonly __brand: 'LogId' }
+type Tx = { readonly __read: true }
+type WriteTx = { readonly __read: true; readonly __write: true }
+type Interval = { point: Buffer } | { start: Buffer; end: Buffer | null }
+interface LiveEntry {
+  id: LogId
+  modRev: number
+  createRev: number
+  version: number
+  lease: number
+}
+interface LogRow {
+  id: LogId
+  key: Buffer
+  rev: number
+  createRev: number
+  version: number
+  lease: number
+  value: Buffer | null
+}
+interface RangeRow {
+  key: Buffer
+  modRev: number
+  createRev: number
+  version: number
+  lease: number
+  value: Buffer | null
+}
+interface LeaseRow {
+  id: number
+  ttl: number
+  deadlineMs: number
+}
+
+export interface SqliteLogOptions {
+  /** File path, or ':memory:'. Parent folders are created. */
+  path: string
+  /** 'strict': fsync every commit (synchronous=FULL). 'relaxed': synchronous=NORMAL. */
+  durability: 'strict' | 'relaxed'
+  /** How long a writer waits for another connection's write lock before failing. */
+  busyTimeoutMs: number
+  /** SQLite page cache, in KiB. */
+  cacheKiB: number
+}
+
+type Statement = Database.Statement<unknown[], unknown>
+type SqlRow = { key: Buffer; mod_rev: number; create_rev: number; version: number; lease: number; value: Buffer | null }
+type SqlLogRow = { id: number; rev: number; key: Buffer; create_rev: number; version: number; lease: number; value: Buffer | null }
+
+const READ: Tx = Object.freeze({ __read: true })
+const WRITE: WriteTx = Object.freeze({ __read: true, __write: true })
+
+function toLogError(err: unknown, doing: string): unknown {
+  if (err instanceof StorageError) return err
+  if (err instanceof Database.SqliteError) {
+    return new LogError(`log: ${doing} failed: ${err.message} (${err.code})`, err.code, { cause: err })
+  }
+  return err
+}
+
+function shapeOf(interval: Interval): { shape: IntervalShape; start: Buffer; end: Buffer | null } {
+  if ('point' in interval) return { shape: 'point', start: interval.point, end: null }
+  return { shape: interval.end === null ? 'unbounded' : 'bounded', start: interval.start, end: interval.end }
+}
+
+function rangeRow(r: SqlRow): RangeRow {
+  return { key: r.key, modRev: r.mod_rev, createRev: r.create_rev, version: r.version, lease: r.lease, value: r.value }
+}
+
+function logRow(r: SqlLogRow): LogRow {
+  return {
+    id: r.id as LogId,
+    key: r.key,
+    rev: r.rev,
+    createRev: r.create_rev,
+    version: r.version,
+    lease: r.lease,
+    value: r.value,
+  }
+}
+
+export class SqliteLog {
+  readonly path: string
+  readonly autocommit: Tx = READ
+  private readonly db: Database.Database
+  // Prepared statements by SQL text; shapes are few, so this stays small.
+  private readonly cache = new Map<string, Statement>()
+  // True while a write() is open on this connection; write() does not nest.
+  private writing = false
+  // data_version last seen; it changes when another connection commits.
+  private dataVersion: number
+
+  constructor(options: SqliteLogOptions) {
+    this.path = options.path
+    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true })
+    try {
+      this.db = new Database(options.path, { timeout: options.busyTimeoutMs })
+      // auto_vacuum must be chosen before the first table exists; it is a no-op afterwards.
+      this.db.pragma('auto_vacuum = INCREMENTAL')
+      this.db.pragma('journal_mode = WAL')
+      this.db.pragma(`synchronous = ${options.durability === 'strict' ? 'FULL' : 'NORMAL'}`)
+      this.db.pragma(`cache_size = -${options.cacheKiB}`)
+      this.db.pragma('temp_store = MEMORY')
+      this.db.exec(`BEGIN IMMEDIATE; ${schemaSql} COMMIT;`)
+    } catch (err) {
+      throw toLogError(err, `open ${options.path}`)
+    }
+    const format = this.stmt('SELECT format FROM meta WHERE id = 1').pluck().get() as number
+    if (format !== FORMAT) {
+      this.db.close()
+      throw new CorruptionError(`log: ${options.path} has format ${format}, this build reads format ${FORMAT}`)
+    }
+    this.dataVersion = this.stmt('PRAGMA data_version').pluck().get() as number
+  }
+
+  private stmt(sql: string): Statement {
+    let s = this.cache.get(sql)
+    if (s === undefined) {
+      s = this.db.prepare(sql)
+      this.cache.set(sql, s)
+    }
+    return s
+  }
+
+  read<T>(fn: (tx: Tx) => T): T {
+    if (this.writing) return fn(READ)
+    this.stmt('BEGIN').run()
+    try {
+      return fn(READ)
+    } finally {
+      this.stmt('COMMIT').run()
+    }
+  }
+
+  write<T>(fn: (tx: WriteTx) => T): T {
+    assert(!this.writing, 'log: write() does not nest')
+    try {
+      this.stmt('BEGIN IMMEDIATE').run()
+    } catch (err) {
+      throw toLogError(err, 'begin write transaction')
+    }
+    this.writing = true
+    let result: T
+    try {
+      result = fn(WRITE)
+      this.stmt('COMMIT').run()
+    } catch (err) {
+      if (this.db.inTransaction) this.stmt('ROLLBACK').run()
+      throw toLogError(err, 'write transaction')
+    } finally {
+      this.writing = false
+    }
+    return result
+  }
+
+  changedElsewhere(): boolean {
+    const v = this.stmt('PRAGMA data_version').pluck().get() as number
+    if (v === this.dataVersion) return false
+    this.dataVersion = v
+    return true
+  }
+
+  head(_tx: Tx): { revision: number; compactRevision: number; compactedRevision: number; compactCursor: number } {
+    const r = this.stmt(
+      'SELECT revision, compact_revision, compacted_revision, compact_cursor FROM meta WHERE id = 1',
+    ).get() as { revision: number; compact_revision: number; compacted_revision: number; compact_cursor: number }
+    return {
+      revision: r.revision,
+      compactRevision: r.compact_revision,
+      compactedRevision: r.compacted_revision,
+      compactCursor: r.compact_cursor,
+    }
+  }
+
+  setRevision(_tx: WriteTx, revision: number): void {
+    this.stmt('UPDATE meta SET revision = ? WHERE id = 1').run(revision)
+  }
+
+  setCompaction(_tx: WriteTx, compactRevision: number, cursor: number): void {
+    this.stmt('UPDATE meta SET compact_revision = ?, compact_cursor = ? WHERE id = 1').run(compactRevision, cursor)
+  }
+
+  setCompacted(_tx: WriteTx, compactedRevision: number): void {
+    this.stmt('UPDATE meta SET compacted_revision = ? WHERE id = 1').run(compactedRevision)
+  }
+
+  live(_tx: Tx, key: Buffer): LiveEntry | undefined {
+    const r = this.stmt('SELECT id, mod_rev, create_rev, version, lease FROM live WHERE key = ?').get(key) as
+      | { id: number; mod_rev: number; create_rev: number; version: number; lease: number }
+      | undefined
+    if (r === undefined) return undefined
+    return { id: r.id as LogId, modRev: r.mod_rev, createRev: r.create_rev, version: r.version, lease: r.lease }
+  }
+
+  row(_tx: Tx, id: LogId): LogRow | undefined {
+    const r = this.stmt('SELECT id, rev, key, create_rev, version, lease, value FROM log WHERE id = ?').get(id) as
+      | SqlLogRow
+      | undefined
+    return r === undefined ? undefined : logRow(r)
+  }
+
+  range(_tx: Tx, q: { interval: Interval; revision: number | undefined; limit: number; withValues: boolean }): RangeRow[] {
+    const { shape, start, end } = shapeOf(q.interval)
+    const historical = q.revision !== undefined
+    const sql = rangeSql({ interval: shape, historical, withValues: q.withValues })
+    const params: Record<string, unknown> = { start, limit: q.limit > 0 ? q.limit : -1 }
+    if (shape === 'bounded') params['end'] = end
+    if (historical) params['rev'] = q.revision
+    return (this.stmt(sql).all(params) as SqlRow[]).map(rangeRow)
+  }
+
+  count(_tx: Tx, interval: Interval, revision: number | undefined): number {
+    const { shape, start, end } = shapeOf(interval)
+    const params: Record<string, unknown> = { start }
+    if (shape === 'bounded') params['end'] = end
+    if (revision !== undefined) params['rev'] = revision
+    return this.stmt(countSql(shape, revision !== undefined)).pluck().get(params) as number
+  }
+
+  append(_tx: WriteTx, row: Omit<LogRow, 'id'>): LogId {
+    assert((row.version === 0) === (row.value === null), 'log: a tombstone, and only a tombstone, has no value')
+    const info = this.stmt(
+      'INSERT INTO log (rev, key, create_rev, version, lease, value) VALUES (?, ?, ?, ?, ?, ?)',
+    ).run(row.rev, row.key, row.createRev, row.version, row.lease, row.value)
+    return Number(info.lastInsertRowid) as LogId
+  }
+
+  setLive(_tx: WriteTx, key: Buffer, e: LiveEntry): void {
+    this.stmt(
+      `INSERT INTO live (key, id, mod_rev, create_rev, version, lease) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (key) DO UPDATE SET id = excluded.id, mod_rev = excluded.mod_rev,
+         create_rev = excluded.create_rev, version = excluded.version, lease = excluded.lease`,
+    ).run(key, e.id, e.modRev, e.createRev, e.version, e.lease)
+  }
+
+  deleteLive(_tx: WriteTx, key: Buffer): void {
+    this.stmt('DELETE FROM live WHERE key = ?').run(key)
+  }
+
+  lease(_tx: Tx, id: number): LeaseRow | undefined {
+    const r = this.stmt('SELECT id, ttl, deadline_ms FROM lease WHERE id = ?').get(id) as
+      | { id: number; ttl: number; deadline_ms: number }
+      | undefined
+    return r === undefined ? undefined : { id: r.id, ttl: r.ttl, deadlineMs: r.deadline_ms }
+  }
+
+  leases(_tx: Tx): LeaseRow[] {
+    const rows = this.stmt('SELECT id, ttl, deadline_ms FROM lease ORDER BY id').all() as Array<{
+      id: number
+      ttl: number
+      deadline_ms: number
+    }>
+    return rows.map((r) => ({ id: r.id, ttl: r.ttl, deadlineMs: r.deadline_ms }))
+  }
+
+  leaseKeys(_tx: Tx, id: number): Buffer[] {
+    return this.stmt('SELECT key FROM live WHERE lease = ? ORDER BY key').pluck().all(id) as Buffer[]
+  }
+
+  leasesExpired(_tx: Tx, nowMs: number, limit: number): number[] {
+    return this.stmt('SELECT id FROM lease WHERE deadline_ms <= ? ORDER BY deadline_ms, id LIMIT ?')
+      .pluck()
+      .all(nowMs, limit) as number[]
+  }
+
+  leaseDeadlineMin(_tx: Tx): number | undefined {
+    const v = this.stmt('SELECT min(deadline_ms) FROM lease').pluck().get() as number | null
+    return v ?? undefined
+  }
+
+  putLease(_tx: WriteTx, lease: LeaseRow): void {
+    this.stmt('INSERT OR REPLACE INTO lease (id, ttl, deadline_ms) VALUES (?, ?, ?)').run(
+      lease.id,
+      lease.ttl,
+      lease.deadlineMs,
+    )
+  }
+
+  deleteLease(_tx: WriteTx, id: number): void {
+    this.stmt('DELETE FROM lease WHERE id = ?').run(id)
+  }
+
+  /** Smallest log id whose row has rev >= revision (ids grow with revisions), or maxId + 1. */
+  private firstIdAtRevision(revision: number): number {
+    const next = this.stmt('SELECT id, rev FROM log WHERE id >= ? ORDER BY id LIMIT 1')
+    let lo = 0
+    let hi = ((this.stmt('SELECT max(id) FROM log').pluck().get() as number | null) ?? 0) + 1
+    // Invariant: every row with id < lo has rev < revision; the row at or after hi (if any) has rev >= revision.
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2)
+      const r = next.get(mid) as { id: number; rev: number } | undefined
+      if (r === undefined || r.rev >= revision) hi = mid
+      else lo = r.id + 1
+    }
+    return lo
+  }
+
+  compactStep(_tx: WriteTx, revision: number, cursor: number, rowsMax: number): {
+    scanned: number
+    removed: number
+    done: boolean
+    cursor: number
+  } {
+    const boundary = this.firstIdAtRevision(revision)
+    const rows = this.stmt('SELECT id, key, rev, version FROM log WHERE id > ? AND id < ? ORDER BY id LIMIT ?').all(
+      cursor,
+      boundary,
+      rowsMax,
+    ) as Array<{ id: number; key: Buffer; rev: number; version: number }>
+    const newer = this.stmt('SELECT 1 FROM log WHERE key = ? AND rev > ? AND rev <= ? LIMIT 1').pluck()
+    const remove = this.stmt('DELETE FROM log WHERE id = ?')
+    let removed = 0
+    for (const r of rows) {
+      // C1: keep, per key, the newest row at or below the compaction revision, unless it is a
+      // tombstone below it. A tombstone exactly at the revision stays (etcd #18089, #19179).
+      const superseded = r.version === 0 || newer.get(r.key, r.rev, revision) !== undefined
+      if (superseded) {
+        remove.run(r.id)
+        removed++
+      }
+    }
+    const last = rows[rows.length - 1]
+    return { scanned: rows.length, removed, done: rows.length < rowsMax, cursor: last === undefined ? cursor : last.id }
+  }
+
+  vacuumStep(pagesMax: number): number {
+    try {
+      this.db.pragma(`incremental_vacuum(${Math.floor(pagesMax)})`)
+      return this.stmt('PRAGMA freelist_count').pluck().get() as number
+    } catch (err) {
+      throw toLogError(err, 'incremental vacuum')
+    }
+  }
+
+  *scan(_tx: Tx): IterableIterator<LogRow> {
+    const it = this.db.prepare('SELECT id, rev, key, create_rev, version, lease, value FROM log ORDER BY id').iterate()
+    for (const r of it) yield logRow(r as SqlLogRow)
+  }
+
+  rebuildLive(_tx: WriteTx): number {
+    this.stmt('DELETE FROM live').run()
+    const info = this.stmt(
+      `INSERT INTO live (key, id, mod_rev, create_rev, version, lease)
+       SELECT key, id, rev, create_rev, version, lease FROM
+         (SELECT key, id, max(rev) AS rev, create_rev, version, lease FROM log GROUP BY key)
+       WHERE version > 0`,
+    ).run()
+    return info.changes
+  }
+
+  integrityCheck(): string[] {
+    const rows = this.db.pragma('quick_check') as Array<{ quick_check: string }>
+    return rows.map((r) => r.quick_check).filter((m) => m !== 'ok')
+  }
+
+  stats(): { pageSize: number; pageCount: number; freelistCount: number } {
+    return {
+      pageSize: this.stmt('PRAGMA page_size').pluck().get() as number,
+      pageCount: this.stmt('PRAGMA page_count').pluck().get() as number,
+      freelistCount: this.stmt('PRAGMA freelist_count').pluck().get() as number,
+    }
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close()
+  }
+}

@@ -1,0 +1,226 @@
+// Applies one write request inside the writer's open transaction. Every request runs in two
+// phases: checks, which may throw a StorageError and write nothing, then mutations, which must
+// not fail. The writer relies on this: a request that fails leaves no trace in the batch.
+import { KeyNotFoundError, LeaseNotFoundError, assert, compareBytes, describeKey, unreachable } from '../util/index.js'
+import type { Log, WriteTxn } from './log.js'
+import { executeRange, resolveRevision, toKeyValue, type ReadView } from './range.js'
+import type { NCompare, NDelete, NOp, NPut, NTxn } from './request.js'
+import type { DeleteRangeResponse, KeyValue, PutResponse, ResponseOp, TxnResponse } from './types.js'
+
+/** What the writer shares with every request of one batch. */
+export interface BatchState {
+  readonly tx: WriteTxn
+  /** The store revision after the requests applied so far in this batch. */
+  revision: number
+  readonly compactRevision: number
+  readonly nowMs: number
+  /** Set once a request starts mutating; a StorageError after that aborts the whole batch. */
+  mutating: boolean
+}
+
+/** One request's view of the batch: all its writes share revision beginRev + 1 (REV7). */
+export class WriteScope {
+  readonly beginRev: number
+  // Rows this request has written; > 0 means it will take a new revision.
+  private changes = 0
+
+  constructor(
+    readonly log: Log,
+    readonly batch: BatchState,
+  ) {
+    this.beginRev = batch.revision
+  }
+
+  get newRevision(): number {
+    return this.beginRev + 1
+  }
+
+  /** T4: reads after a write in the same txn see it, at revision beginRev + 1. */
+  view(): ReadView {
+    return { revision: this.changes > 0 ? this.newRevision : this.beginRev, compactRevision: this.batch.compactRevision }
+  }
+
+  mutate(): void {
+    this.batch.mutating = true
+  }
+
+  wrote(): void {
+    assert(this.batch.mutating, 'mvcc: writes happen only in the mutation phase')
+    this.changes++
+  }
+
+  /** The revision the request ends at; a request that wrote nothing keeps the revision (REV3). */
+  finish(): number {
+    if (this.changes > 0) this.batch.revision = this.newRevision
+    return this.view().revision
+  }
+}
+
+// ---- checks (no writes) ----
+
+function checkPut(s: WriteScope, p: NPut): void {
+  if (p.lease !== 0 && s.log.lease(s.batch.tx, p.lease) === undefined) throw new LeaseNotFoundError(p.lease)
+  if ((p.ignoreValue || p.ignoreLease) && s.log.live(s.batch.tx, p.key) === undefined) {
+    throw new KeyNotFoundError(describeKey(p.key))
+  }
+}
+
+/** etcd's compareToPath: every compare on the executed path is decided against the txn's start state. */
+function decide(s: WriteScope, t: NTxn): TxnPath {
+  const succeeded = t.compare.every((c) => evaluateCompare(s, c))
+  const nested = (succeeded ? t.success : t.failure).map((op) => (op.kind === 'txn' ? decide(s, op.txn) : undefined))
+  return { succeeded, nested }
+}
+
+interface TxnPath {
+  succeeded: boolean
+  nested: Array<TxnPath | undefined>
+}
+
+function checkPath(s: WriteScope, t: NTxn, path: TxnPath): void {
+  const ops = path.succeeded ? t.success : t.failure
+  ops.forEach((op, i) => {
+    if (op.kind === 'put') checkPut(s, op.put)
+    else if (op.kind === 'range') resolveRevision(s.view(), op.range.revision)
+    else if (op.kind === 'txn') checkPath(s, op.txn, path.nested[i] as TxnPath) // decide() fills every txn slot
+  })
+}
+
+function compareNumber(c: NCompare, kv: KeyValue | undefined): number {
+  switch (c.target) {
+    case 'VERSION':
+      return (kv?.version ?? 0) - c.number
+    case 'CREATE':
+      return (kv?.createRevision ?? 0) - c.number
+    case 'MOD':
+      return (kv?.modRevision ?? 0) - c.number
+    case 'LEASE':
+      return (kv?.lease ?? 0) - c.number
+    case 'VALUE':
+      assert(kv !== undefined, 'mvcc: a VALUE compare needs a key')
+      return compareBytes(kv.value, c.bytes)
+  }
+}
+
+function holds(c: NCompare, kv: KeyValue | undefined): boolean {
+  const d = compareNumber(c, kv)
+  switch (c.result) {
+    case 'EQUAL':
+      return d === 0
+    case 'NOT_EQUAL':
+      return d !== 0
+    case 'GREATER':
+      return d > 0
+    case 'LESS':
+      return d < 0
+  }
+}
+
+/** T2, T3: a missing key compares as zeros, except VALUE, which is then always false. */
+export function evaluateCompare(s: WriteScope, c: NCompare): boolean {
+  const rows = s.log.range(s.batch.tx, {
+    interval: c.interval,
+    revision: undefined,
+    limit: 0,
+    withValues: c.target === 'VALUE',
+  })
+  if (rows.length === 0) return c.target === 'VALUE' ? false : holds(c, undefined)
+  return rows.every((r) => holds(c, toKeyValue(r)))
+}
+
+// ---- mutations ----
+
+function put(s: WriteScope, p: NPut): PutResponse {
+  const { tx } = s.batch
+  const cur = s.log.live(tx, p.key)
+  const prev = cur === undefined ? undefined : s.log.row(tx, cur.id)
+  assert(cur === undefined || prev !== undefined, 'mvcc: a live key points at an existing log row')
+  let value = p.value
+  let lease = p.lease
+  if (p.ignoreValue || p.ignoreLease) {
+    assert(prev !== undefined, 'mvcc: ignore_value/ignore_lease were checked against an existing key')
+    if (p.ignoreValue) value = prev.value ?? Buffer.alloc(0)
+    if (p.ignoreLease) lease = prev.lease
+  }
+  const rev = s.newRevision
+  const createRev = cur === undefined ? rev : cur.createRev
+  const version = cur === undefined ? 1 : cur.version + 1
+  s.wrote()
+  const id = s.log.append(tx, { key: p.key, rev, createRev, version, lease, value })
+  s.log.setLive(tx, p.key, { id, modRev: rev, createRev, version, lease })
+  const response: PutResponse = { revision: rev }
+  if (p.prevKv && prev !== undefined) {
+    response.prevKv = toKeyValue({ ...prev, modRev: prev.rev })
+  }
+  return response
+}
+
+function deleteRange(s: WriteScope, d: NDelete): DeleteRangeResponse {
+  const { tx } = s.batch
+  const rows = s.log.range(tx, { interval: d.interval, revision: undefined, limit: 0, withValues: d.prevKv })
+  for (const r of rows) {
+    s.wrote()
+    s.log.append(tx, { key: r.key, rev: s.newRevision, createRev: 0, version: 0, lease: 0, value: null })
+    s.log.deleteLive(tx, r.key)
+  }
+  const response: DeleteRangeResponse = { revision: s.view().revision, deleted: rows.length }
+  if (d.prevKv) response.prevKvs = rows.map(toKeyValue)
+  return response
+}
+
+/** Deletes keys (a lease's) in one revision, in the given (sorted) order. */
+export function deleteKeys(s: WriteScope, keys: readonly Buffer[]): void {
+  for (const key of keys) {
+    s.wrote()
+    s.log.append(s.batch.tx, { key, rev: s.newRevision, createRev: 0, version: 0, lease: 0, value: null })
+    s.log.deleteLive(s.batch.tx, key)
+  }
+}
+
+function runOps(s: WriteScope, t: NTxn, path: TxnPath): TxnResponse {
+  const ops = path.succeeded ? t.success : t.failure
+  const responses = ops.map((op, i): ResponseOp => runOp(s, op, path.nested[i]))
+  return { revision: s.view().revision, succeeded: path.succeeded, responses }
+}
+
+function runOp(s: WriteScope, op: NOp, path: TxnPath | undefined): ResponseOp {
+  switch (op.kind) {
+    case 'range':
+      return { range: executeRange(s.log, s.batch.tx, s.view(), op.range) }
+    case 'put':
+      return { put: put(s, op.put) }
+    case 'deleteRange':
+      return { deleteRange: deleteRange(s, op.deleteRange) }
+    case 'txn':
+      assert(path !== undefined, 'mvcc: a nested txn has a decided path')
+      return { txn: runOps(s, op.txn, path) }
+    default:
+      return unreachable(op, 'mvcc: unknown op')
+  }
+}
+
+// ---- entry points used by the store ----
+
+export function applyPut(s: WriteScope, p: NPut): PutResponse {
+  checkPut(s, p)
+  s.mutate()
+  const response = put(s, p)
+  s.finish()
+  return response
+}
+
+export function applyDeleteRange(s: WriteScope, d: NDelete): DeleteRangeResponse {
+  s.mutate()
+  const response = deleteRange(s, d)
+  s.finish()
+  return response
+}
+
+export function applyTxn(s: WriteScope, t: NTxn): TxnResponse {
+  const path = decide(s, t)
+  checkPath(s, t, path)
+  s.mutate()
+  const response = runOps(s, t, path)
+  response.revision = s.finish()
+  return response
+}

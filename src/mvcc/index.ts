@@ -1,0 +1,3 @@
+export { KvStore, type KvStoreOptions } from './kv-store.js'
+export type { Log } from './log.js'
+export type * from './types.js'

@@ -1,0 +1,233 @@
+// The store: etcd v3's KV, Lease and Maintenance calls over a Log. Reads run at once on a read
+// snapshot; writes go through the group-commit writer and resolve once durable.
+import { type BytesLike, type Clock, CompactedError, FutureRevisionError, type Limits, StoreClosedError } from '../util/index.js'
+import { applyDeleteRange, applyPut, applyTxn, WriteScope } from './apply.js'
+import { checkStore } from './check.js'
+import { Compactor } from './compactor.js'
+import { checkLeaseId, Lessor } from './lessor.js'
+import type { Head, Log } from './log.js'
+import { executeRange, toKeyValue } from './range.js'
+import { integer, RequestReader } from './request.js'
+import { checkTxnKeys } from './txn-keys.js'
+import type {
+  CheckReport,
+  CompactOptions,
+  CompactResponse,
+  DeleteRangeRequest,
+  DeleteRangeResponse,
+  Durability,
+  KeyValue,
+  LeaseGrantResponse,
+  LeaseKeepAliveResponse,
+  LeaseRevokeResponse,
+  LeaseStatus,
+  LeaseTimeToLiveResponse,
+  PutOptions,
+  PutResponse,
+  RangeRequest,
+  RangeResponse,
+  StatusResponse,
+  TxnRequest,
+  TxnResponse,
+} from './types.js'
+import { Writer } from './writer.js'
+
+export interface KvStoreOptions {
+  log: Log
+  clock: Clock
+  limits: Readonly<Limits>
+  durability: Durability
+  version: string
+  /** How often the lease timer looks for leases granted by other processes. */
+  leasePollMs: number
+}
+
+export class KvStore {
+  private readonly log: Log
+  private readonly clock: Clock
+  private readonly limits: Readonly<Limits>
+  private readonly writer: Writer
+  private readonly lessor: Lessor
+  private readonly compactor: Compactor
+  // Last head this process knows; refreshed when another connection commits (data_version).
+  private cachedHead: Head
+  private closed = false
+
+  constructor(private readonly options: KvStoreOptions) {
+    this.log = options.log
+    this.clock = options.clock
+    this.limits = options.limits
+    this.cachedHead = this.log.read((tx) => this.log.head(tx))
+    this.writer = new Writer(this.log, this.clock, this.limits.pendingWritesMax, (h) => this.learn(h))
+    this.lessor = new Lessor(this.log, this.writer, this.clock, this.limits, options.leasePollMs)
+    this.compactor = new Compactor(this.log, this.limits.compactionBatchRowsMax, (h) => this.learn(h))
+    this.lessor.schedule()
+    // A compaction interrupted by a crash or close resumes from its recorded cursor.
+    if (this.cachedHead.compactedRevision < this.cachedHead.compactRevision) this.compactor.kick()
+  }
+
+  private learn(head: Head): void {
+    // Another process may have moved further than this commit; never step back.
+    if (head.revision >= this.cachedHead.revision) this.cachedHead = head
+  }
+
+  private head(): Head {
+    if (this.log.changedElsewhere()) this.cachedHead = this.log.read((tx) => this.log.head(tx))
+    return this.cachedHead
+  }
+
+  private open(): void {
+    if (this.closed) throw new StoreClosedError()
+  }
+
+  /** The current revision (REV1: 1 for an empty store). */
+  get revision(): number {
+    this.open()
+    return this.head().revision
+  }
+
+  /** Reads below it fail with CompactedError. */
+  get compactRevision(): number {
+    this.open()
+    return this.head().compactRevision
+  }
+
+  async range(request: RangeRequest): Promise<RangeResponse> {
+    this.open()
+    const r = new RequestReader(this.limits).range(request)
+    return this.log.read((tx) => executeRange(this.log, tx, this.log.head(tx), r))
+  }
+
+  async get(key: BytesLike, options: { revision?: number } = {}): Promise<KeyValue | undefined> {
+    this.open()
+    const k = new RequestReader(this.limits).key(key)
+    const revision = integer(options.revision, 'revision')
+    if (revision <= 0) {
+      const [row] = this.log.range(this.log.autocommit, { interval: { point: k }, revision: undefined, limit: 1, withValues: true })
+      return row === undefined ? undefined : toKeyValue(row)
+    }
+    const r = await this.range({ key: k, revision })
+    return r.kvs[0]
+  }
+
+  async put(key: BytesLike, value?: BytesLike, options: PutOptions = {}): Promise<PutResponse> {
+    this.open()
+    const p = new RequestReader(this.limits).put({ ...options, key, value })
+    return this.writer.submit((b) => applyPut(new WriteScope(this.log, b), p))
+  }
+
+  async deleteRange(request: DeleteRangeRequest): Promise<DeleteRangeResponse> {
+    this.open()
+    const d = new RequestReader(this.limits).deleteRange(request)
+    return this.writer.submit((b) => applyDeleteRange(new WriteScope(this.log, b), d))
+  }
+
+  async txn(request: TxnRequest): Promise<TxnResponse> {
+    this.open()
+    const t = new RequestReader(this.limits).txn(request)
+    checkTxnKeys(t.success, t.failure)
+    return this.writer.submit((b) => applyTxn(new WriteScope(this.log, b), t))
+  }
+
+  /**
+   * C1-C3: R <= compaction point is compacted, R > revision is a future revision. Returns once R
+   * is durable as the compaction point; with physical, once the rows are gone and space reclaimed.
+   */
+  async compact(revision: number, options: CompactOptions = {}): Promise<CompactResponse> {
+    this.open()
+    const rev = integer(revision, 'compaction revision')
+    const response = await this.writer.submit((b) => {
+      if (rev <= b.compactRevision) throw new CompactedError(rev, b.compactRevision)
+      if (rev > b.revision) throw new FutureRevisionError(rev, b.revision)
+      b.mutating = true
+      this.log.setCompaction(b.tx, rev, 0)
+      return { revision: b.revision }
+    })
+    this.cachedHead = { ...this.cachedHead, compactRevision: Math.max(this.cachedHead.compactRevision, rev) }
+    if (options.physical === true) await this.compactor.whenDone(rev)
+    else this.compactor.kick()
+    return response
+  }
+
+  async leaseGrant(ttlSeconds: number, id = 0): Promise<LeaseGrantResponse> {
+    this.open()
+    const leaseId = checkLeaseId(id, true)
+    const granted = await this.writer.submit((b) => this.lessor.grant(b, ttlSeconds, leaseId))
+    this.lessor.schedule()
+    return granted
+  }
+
+  async leaseRevoke(id: number): Promise<LeaseRevokeResponse> {
+    this.open()
+    const leaseId = checkLeaseId(id, false)
+    const revision = await this.writer.submit((b) => this.lessor.revoke(b, leaseId))
+    return { revision }
+  }
+
+  async leaseKeepAlive(id: number): Promise<LeaseKeepAliveResponse> {
+    this.open()
+    const leaseId = checkLeaseId(id, false)
+    const ttl = await this.writer.submit((b) => this.lessor.keepAlive(b, leaseId))
+    return { id: leaseId, ttl }
+  }
+
+  /** L4: remaining seconds (truncated, as etcd), -1 for a missing or expired lease. */
+  async leaseTimeToLive(id: number, options: { keys?: boolean } = {}): Promise<LeaseTimeToLiveResponse> {
+    this.open()
+    const leaseId = checkLeaseId(id, false)
+    return this.log.read((tx) => {
+      const lease = this.log.lease(tx, leaseId)
+      const now = this.clock.now()
+      if (lease === undefined || lease.deadlineMs <= now) {
+        const gone: LeaseTimeToLiveResponse = { id: leaseId, ttl: -1, grantedTtl: 0 }
+        if (options.keys === true) gone.keys = []
+        return gone
+      }
+      const response: LeaseTimeToLiveResponse = {
+        id: leaseId,
+        ttl: Math.floor((lease.deadlineMs - now) / 1000),
+        grantedTtl: lease.ttl,
+      }
+      if (options.keys === true) response.keys = this.log.leaseKeys(tx, leaseId)
+      return response
+    })
+  }
+
+  async leases(): Promise<LeaseStatus[]> {
+    this.open()
+    return this.log.leases(this.log.autocommit).map((l) => ({ id: l.id }))
+  }
+
+  async status(): Promise<StatusResponse> {
+    this.open()
+    const head = this.head()
+    const s = this.log.stats()
+    return {
+      version: this.options.version,
+      revision: head.revision,
+      compactRevision: head.compactRevision,
+      dbSize: s.pageCount * s.pageSize,
+      dbSizeInUse: (s.pageCount - s.freelistCount) * s.pageSize,
+      leases: this.log.leases(this.log.autocommit).length,
+      durability: this.options.durability,
+      path: this.log.path,
+    }
+  }
+
+  /** Integrity check: SQLite's own, then the log's invariants and the index against the log. */
+  async check(): Promise<CheckReport> {
+    this.open()
+    await this.writer.drain()
+    return checkStore(this.log)
+  }
+
+  /** Waits for queued writes, stops background work (compaction resumes on the next open). */
+  async close(): Promise<void> {
+    if (this.closed) return
+    await this.writer.drain()
+    this.closed = true
+    this.lessor.stop()
+    this.compactor.stop()
+    this.log.close()
+  }
+}

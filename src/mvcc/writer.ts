@@ -1,0 +1,111 @@
+// Group commit. Writes submitted while the event loop is busy are queued and applied together in
+// one SQLite transaction: one fsync for the whole group, each caller answered with its own
+// result and revision, in submission order. One writer decides every revision.
+//
+// Example: three puts arrive in one tick. flush() opens BEGIN IMMEDIATE, reads the head
+// (revision 7, perhaps written by another process), applies put#1 at 8, put#2 fails its check
+// (lease not found: rejected, nothing written), put#3 at 9, stores revision 9, commits, and only
+// then resolves #1 and #3.
+import { type Clock, StorageError, TooManyRequestsError, assert, defer } from '../util/index.js'
+import type { BatchState } from './apply.js'
+import type { Head, Log } from './log.js'
+
+interface Job {
+  run(batch: BatchState): unknown
+  resolve(value: unknown): void
+  reject(err: unknown): void
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown }
+
+export class Writer {
+  // Jobs waiting for the next flush, in submission order.
+  private queue: Job[] = []
+  // True while a flush is scheduled and has not run yet.
+  private scheduled = false
+  // Resolvers of callers waiting for the queue to drain (close()).
+  private drainWaiters: Array<() => void> = []
+
+  constructor(
+    private readonly log: Log,
+    private readonly clock: Clock,
+    private readonly pendingMax: number,
+    private readonly onCommit: (head: Head) => void,
+  ) {}
+
+  get pending(): number {
+    return this.queue.length
+  }
+
+  submit<T>(run: (batch: BatchState) => T): Promise<T> {
+    if (this.queue.length >= this.pendingMax) return Promise.reject(new TooManyRequestsError(this.queue.length))
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ run, resolve: resolve as (v: unknown) => void, reject })
+      if (!this.scheduled) {
+        this.scheduled = true
+        defer(() => this.flush())
+      }
+    })
+  }
+
+  /** Resolves once every job submitted so far has been committed or rejected. */
+  drain(): Promise<void> {
+    if (this.queue.length === 0 && !this.scheduled) return Promise.resolve()
+    return new Promise((resolve) => this.drainWaiters.push(resolve))
+  }
+
+  private flush(): void {
+    this.scheduled = false
+    const jobs = this.queue
+    this.queue = []
+    if (jobs.length > 0) this.commit(jobs)
+    if (this.queue.length === 0) {
+      const waiters = this.drainWaiters
+      this.drainWaiters = []
+      for (const w of waiters) w()
+    }
+  }
+
+  private commit(jobs: Job[]): void {
+    const outcomes: Outcome[] = []
+    let head: Head
+    try {
+      head = this.log.write((tx) => {
+        const start = this.log.head(tx)
+        const batch: BatchState = {
+          tx,
+          revision: start.revision,
+          compactRevision: start.compactRevision,
+          nowMs: this.clock.now(),
+          mutating: false,
+        }
+        for (const job of jobs) {
+          batch.mutating = false
+          try {
+            outcomes.push({ ok: true, value: job.run(batch) })
+          } catch (err) {
+            // A check failed: this job alone is refused. A failure while mutating would leave a
+            // half-applied request, so it aborts the batch (rethrown, rolled back by log.write).
+            if (!(err instanceof StorageError) || batch.mutating) throw err
+            outcomes.push({ ok: false, error: err })
+          }
+        }
+        assert(batch.revision >= start.revision, 'mvcc: revision must not go backwards')
+        if (batch.revision !== start.revision) this.log.setRevision(tx, batch.revision)
+        return { ...start, revision: batch.revision }
+      })
+    } catch (err) {
+      // Nothing of the batch was committed: every caller gets the error (e.g. disk full, locked).
+      if (!(err instanceof StorageError)) throw err
+      for (const job of jobs) job.reject(err)
+      return
+    }
+    this.onCommit(head)
+    jobs.forEach((job, i) => {
+      const o = outcomes[i]
+      assert(o !== undefined, 'mvcc: every job of a committed batch has an outcome')
+      if (o.ok) job.resolve(o.value)
+      else job.reject(o.error)
+    })
+  }
+}

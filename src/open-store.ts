@@ -1,0 +1,51 @@
+// Wiring: the SQLite log below, the MVCC store above. The one place that knows both.
+import { createRequire } from 'node:module'
+import { SqliteLog } from './log/index.js'
+import { KvStore, type Log } from './mvcc/index.js'
+import type { Durability } from './mvcc/index.js'
+import { InvalidArgumentError, resolveLimits, systemClock, type Clock, type Limits } from './util/index.js'
+
+export interface OpenStoreOptions {
+  /** Database file; ':memory:' for a private in-memory store. Default ./data/etchlog.db. */
+  path?: string
+  /** 'strict' (default): a write resolves after its commit is fsynced. 'relaxed': survives a
+   *  process crash, not a power loss (SQLite synchronous=NORMAL). */
+  durability?: Durability
+  clock?: Clock
+  limits?: Partial<Limits>
+  /** How long a write waits for another process's write lock. Default 5000 ms. */
+  busyTimeoutMs?: number
+  /** SQLite page cache in KiB. Default 65536 (64 MiB). */
+  cacheKiB?: number
+  /** Rebuild the current-state index from the log before serving. */
+  rebuildIndex?: boolean
+  /** How often leases granted by other processes are looked for. Default 1000 ms. */
+  leasePollMs?: number
+}
+
+export type Store = KvStore
+
+const packageVersion = (createRequire(import.meta.url)('../package.json') as { version: string }).version
+
+export async function openStore(options: OpenStoreOptions = {}): Promise<Store> {
+  const durability = options.durability ?? 'strict'
+  if (durability !== 'strict' && durability !== 'relaxed') {
+    throw new InvalidArgumentError(`etchlog: durability must be 'strict' or 'relaxed', got ${String(durability)}`)
+  }
+  const limits = resolveLimits(options.limits)
+  const log: Log = new SqliteLog({
+    path: options.path ?? './data/etchlog.db',
+    durability,
+    busyTimeoutMs: options.busyTimeoutMs ?? 5000,
+    cacheKiB: options.cacheKiB ?? 65536,
+  })
+  if (options.rebuildIndex === true) log.write((tx) => log.rebuildLive(tx))
+  return new KvStore({
+    log,
+    clock: options.clock ?? systemClock,
+    limits,
+    durability,
+    version: packageVersion,
+    leasePollMs: options.leasePollMs ?? 1000,
+  })
+}

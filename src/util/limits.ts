@@ -1,0 +1,46 @@
+// Every resource has a named limit, checked where input enters, so no request can make the store
+// use unbounded memory, time or disk. Defaults follow etcd where etcd has one (reference §9).
+import { InvalidArgumentError } from './errors.js'
+
+export interface Limits {
+  /** Whole request: keys + values + range ends of every op (etcd --max-request-bytes, 1.5 MiB). */
+  requestBytesMax: number
+  /** One key. etcd has no separate limit; bbolt's page layout caps keys at 32 KiB. */
+  keyBytesMax: number
+  /** One value. Bounded by requestBytesMax as well. */
+  valueBytesMax: number
+  /** max(compares, success ops, failure ops) of one txn (etcd --max-txn-ops, 128). */
+  txnOpsMax: number
+  /** Writes queued and not yet committed; beyond it writes fail fast with TooManyRequests. */
+  pendingWritesMax: number
+  /** Log rows one compaction step may delete in one transaction (keeps writers' waits short). */
+  compactionBatchRowsMax: number
+  /** Expired leases revoked per expiry pass (etcd revokes at most 1000/s). */
+  leaseRevokesPerPassMax: number
+  /** Lease TTLs below it are raised to it (etcd: ceil(1.5 x election timeout) = 2 s). */
+  leaseTtlMinSeconds: number
+  /** etcd's MaxLeaseTTL. */
+  leaseTtlMaxSeconds: number
+}
+
+export const defaultLimits: Readonly<Limits> = Object.freeze({
+  requestBytesMax: 1.5 * 1024 * 1024,
+  keyBytesMax: 32 * 1024,
+  valueBytesMax: 1.5 * 1024 * 1024,
+  txnOpsMax: 128,
+  pendingWritesMax: 100_000,
+  compactionBatchRowsMax: 1_000,
+  leaseRevokesPerPassMax: 1_000,
+  leaseTtlMinSeconds: 2,
+  leaseTtlMaxSeconds: 9_000_000_000,
+})
+
+export function resolveLimits(overrides: Partial<Limits> | undefined): Readonly<Limits> {
+  const limits: Limits = { ...defaultLimits, ...overrides }
+  for (const [name, value] of Object.entries(limits)) {
+    if (!Number.isSafeInteger(value) || value <= 0) {
+      throw new InvalidArgumentError(`limits: ${name} must be a positive integer, got ${String(value)}`)
+    }
+  }
+  return Object.freeze(limits)
+}
