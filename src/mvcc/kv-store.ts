@@ -214,6 +214,12 @@ export class KvStore {
     }
   }
 
+  /** Resolves once every write queued so far (including lease expiries) is committed or refused. */
+  async flush(): Promise<void> {
+    this.open()
+    await this.writer.drain()
+  }
+
   /** Integrity check: SQLite's own, then the log's invariants and the index against the log. */
   async check(): Promise<CheckReport> {
     this.open()
