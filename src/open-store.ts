@@ -17,6 +17,9 @@ export interface OpenStoreOptions {
   busyTimeoutMs?: number
   /** SQLite page cache in KiB. Default 65536 (64 MiB). */
   cacheKiB?: number
+  /** Largest database file in bytes, like etcd's --quota-backend-bytes; writes beyond it fail
+   *  with LogError 'database space exceeded' until compaction frees space. Default 0: no limit. */
+  quotaBytes?: number
   /** Rebuild the current-state index from the log before serving. */
   rebuildIndex?: boolean
   /** How often leases granted by other processes are looked for. Default 1000 ms. */
@@ -38,6 +41,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     durability,
     busyTimeoutMs: options.busyTimeoutMs ?? 5000,
     cacheKiB: options.cacheKiB ?? 65536,
+    quotaBytes: options.quotaBytes ?? 0,
   })
   if (options.rebuildIndex === true) log.write((tx) => log.rebuildLive(tx))
   return new KvStore({

@@ -52,6 +52,8 @@ export interface SqliteLogOptions {
   busyTimeoutMs: number
   /** SQLite page cache, in KiB. */
   cacheKiB: number
+  /** Largest database file, in bytes (etcd's quota-backend-bytes); 0 = no limit. */
+  quotaBytes: number
 }
 
 type Statement = Database.Statement<unknown[], unknown>
@@ -63,6 +65,11 @@ const WRITE: WriteTx = Object.freeze({ __read: true, __write: true })
 
 function toLogError(err: unknown, doing: string): unknown {
   if (err instanceof StorageError) return err
+  if (err instanceof Database.SqliteError && err.code === 'SQLITE_FULL') {
+    return new LogError(`log: database space exceeded (${doing}); compact to free space`, err.code, {
+      cause: err,
+    })
+  }
   if (err instanceof Database.SqliteError) {
     return new LogError(`log: ${doing} failed: ${err.message} (${err.code})`, err.code, { cause: err })
   }
@@ -112,6 +119,10 @@ export class SqliteLog {
       this.db.pragma(`synchronous = ${options.durability === 'strict' ? 'FULL' : 'NORMAL'}`)
       this.db.pragma(`cache_size = -${options.cacheKiB}`)
       this.db.pragma('temp_store = MEMORY')
+      if (options.quotaBytes > 0) {
+        const pageSize = this.db.pragma('page_size', { simple: true }) as number
+        this.db.pragma(`max_page_count = ${Math.max(1, Math.floor(options.quotaBytes / pageSize))}`)
+      }
       this.db.exec(`BEGIN IMMEDIATE; ${schemaSql} COMMIT;`)
     } catch (err) {
       throw toLogError(err, `open ${options.path}`)
@@ -162,6 +173,28 @@ export class SqliteLog {
       this.writing = false
     }
     return result
+  }
+
+  attempt<T>(_tx: WriteTx, fn: () => T): T {
+    assert(this.writing, 'log: attempt() runs inside write()')
+    this.stmt('SAVEPOINT attempt').run()
+    try {
+      const result = fn()
+      this.stmt('RELEASE attempt').run()
+      return result
+    } catch (err) {
+      if (!this.db.inTransaction) {
+        const lost = toLogError(err, 'write transaction')
+        throw new LogError(
+          lost instanceof Error ? lost.message : 'log: write transaction lost',
+          lost instanceof LogError ? lost.sqliteCode : undefined,
+          { cause: err, transactionLost: true },
+        )
+      }
+      this.stmt('ROLLBACK TO attempt').run()
+      this.stmt('RELEASE attempt').run()
+      throw toLogError(err, 'write')
+    }
   }
 
   changedElsewhere(): boolean {

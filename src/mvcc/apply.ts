@@ -1,6 +1,6 @@
-// Applies one write request inside the writer's open transaction. Every request runs in two
-// phases: checks, which may throw a StorageError and write nothing, then mutations, which must
-// not fail. The writer relies on this: a request that fails leaves no trace in the batch.
+// Applies one write request inside the writer's open transaction. As in etcd, a request first
+// runs its checks (which may throw a StorageError) and only then writes; the writer also wraps
+// each request in a savepoint, so a request that fails leaves no trace in the batch.
 import { KeyNotFoundError, LeaseNotFoundError, assert, compareBytes, describeKey, unreachable } from '../util/index.js'
 import type { Log, WriteTxn } from './log.js'
 import { executeRange, resolveRevision, toKeyValue, type ReadView } from './range.js'
@@ -14,8 +14,6 @@ export interface BatchState {
   revision: number
   readonly compactRevision: number
   readonly nowMs: number
-  /** Set once a request starts mutating; a StorageError after that aborts the whole batch. */
-  mutating: boolean
 }
 
 /** One request's view of the batch: all its writes share revision beginRev + 1 (REV7). */
@@ -40,12 +38,7 @@ export class WriteScope {
     return { revision: this.changes > 0 ? this.newRevision : this.beginRev, compactRevision: this.batch.compactRevision }
   }
 
-  mutate(): void {
-    this.batch.mutating = true
-  }
-
   wrote(): void {
-    assert(this.batch.mutating, 'mvcc: writes happen only in the mutation phase')
     this.changes++
   }
 
@@ -203,14 +196,12 @@ function runOp(s: WriteScope, op: NOp, path: TxnPath | undefined): ResponseOp {
 
 export function applyPut(s: WriteScope, p: NPut): PutResponse {
   checkPut(s, p)
-  s.mutate()
   const response = put(s, p)
   s.finish()
   return response
 }
 
 export function applyDeleteRange(s: WriteScope, d: NDelete): DeleteRangeResponse {
-  s.mutate()
   const response = deleteRange(s, d)
   s.finish()
   return response
@@ -219,7 +210,6 @@ export function applyDeleteRange(s: WriteScope, d: NDelete): DeleteRangeResponse
 export function applyTxn(s: WriteScope, t: NTxn): TxnResponse {
   const path = decide(s, t)
   checkPath(s, t, path)
-  s.mutate()
   const response = runOps(s, t, path)
   response.revision = s.finish()
   return response

@@ -139,7 +139,6 @@ export class KvStore {
     const response = await this.writer.submit((b) => {
       if (rev <= b.compactRevision) throw new CompactedError(rev, b.compactRevision)
       if (rev > b.revision) throw new FutureRevisionError(rev, b.revision)
-      b.mutating = true
       this.log.setCompaction(b.tx, rev, 0)
       return { revision: b.revision }
     })

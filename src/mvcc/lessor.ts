@@ -49,7 +49,6 @@ export class Lessor {
     } else if (this.log.lease(b.tx, id) !== undefined) {
       throw new LeaseExistsError(id)
     }
-    b.mutating = true
     this.log.putLease(b.tx, { id, ttl, deadlineMs: b.nowMs + ttl * 1000 })
     return { id, ttl }
   }
@@ -58,7 +57,6 @@ export class Lessor {
   revoke(b: BatchState, id: number): number {
     if (this.log.lease(b.tx, id) === undefined) throw new LeaseNotFoundError(id)
     const s = new WriteScope(this.log, b)
-    s.mutate()
     deleteKeys(s, this.log.leaseKeys(b.tx, id))
     this.log.deleteLease(b.tx, id)
     return s.finish()
@@ -68,7 +66,6 @@ export class Lessor {
   keepAlive(b: BatchState, id: number): number {
     const lease = this.log.lease(b.tx, id)
     if (lease === undefined || lease.deadlineMs <= b.nowMs) return 0
-    b.mutating = true
     this.log.putLease(b.tx, { ...lease, deadlineMs: b.nowMs + lease.ttl * 1000 })
     return lease.ttl
   }

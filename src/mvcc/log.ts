@@ -97,6 +97,13 @@ export interface Log {
    * write() returns. If fn throws, nothing it wrote is kept. Lock and I/O failures throw LogError.
    */
   write<T>(fn: (tx: WriteTxn) => T): T
+  /**
+   * Runs fn inside a savepoint of the open write transaction: if fn throws, what it wrote is
+   * undone and the error rethrown, and the rest of the transaction goes on. If SQLite had to
+   * abandon the whole transaction (some I/O errors do), throws a LogError with
+   * transactionLost = true instead.
+   */
+  attempt<T>(tx: WriteTxn, fn: () => T): T
   /** True once per commit made by another connection since the last call. */
   changedElsewhere(): boolean
   /** Reads without an explicit snapshot, for single-statement lookups. */

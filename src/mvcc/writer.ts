@@ -5,8 +5,9 @@
 // Example: three puts arrive in one tick. flush() opens BEGIN IMMEDIATE, reads the head
 // (revision 7, perhaps written by another process), applies put#1 at 8, put#2 fails its check
 // (lease not found: rejected, nothing written), put#3 at 9, stores revision 9, commits, and only
-// then resolves #1 and #3.
-import { type Clock, StorageError, TooManyRequestsError, assert, defer } from '../util/index.js'
+// then resolves #1 and #3. Each job runs in a savepoint, so a job that fails while writing (disk
+// full on a large value) is undone alone and fails only its own caller.
+import { type Clock, LogError, StorageError, TooManyRequestsError, assert, defer } from '../util/index.js'
 import type { BatchState } from './apply.js'
 import type { Head, Log } from './log.js'
 
@@ -67,26 +68,61 @@ export class Writer {
   }
 
   private commit(jobs: Job[]): void {
+    let pending = jobs
+    // Each pass either commits or drops one job whose failure made SQLite abandon the whole
+    // transaction (disk full can): that job alone is refused and the others are tried again.
+    while (pending.length > 0) {
+      const pass = this.tryCommit(pending)
+      if (pass.kind === 'committed') {
+        this.onCommit(pass.head)
+        pending.forEach((job, i) => {
+          const o = pass.outcomes[i]
+          assert(o !== undefined, 'mvcc: every job of a committed batch has an outcome')
+          if (o.ok) job.resolve(o.value)
+          else job.reject(o.error)
+        })
+        return
+      }
+      if (pass.kind === 'failed') {
+        // Nothing was committed and no single job is to blame (e.g. the lock was not granted).
+        for (const job of pending) job.reject(pass.error)
+        return
+      }
+      pending[pass.index]?.reject(pass.error)
+      pending = pending.filter((_, i) => i !== pass.index)
+    }
+  }
+
+  private tryCommit(
+    jobs: Job[],
+  ):
+    | { kind: 'committed'; head: Head; outcomes: Outcome[] }
+    | { kind: 'lost'; index: number; error: LogError }
+    | { kind: 'failed'; error: StorageError } {
     const outcomes: Outcome[] = []
-    let head: Head
+    let lost: { index: number; error: LogError } | undefined
     try {
-      head = this.log.write((tx) => {
+      const head = this.log.write((tx) => {
         const start = this.log.head(tx)
         const batch: BatchState = {
           tx,
           revision: start.revision,
           compactRevision: start.compactRevision,
           nowMs: this.clock.now(),
-          mutating: false,
         }
-        for (const job of jobs) {
-          batch.mutating = false
+        for (const [index, job] of jobs.entries()) {
+          const revisionBefore = batch.revision
           try {
-            outcomes.push({ ok: true, value: job.run(batch) })
+            outcomes.push({ ok: true, value: this.log.attempt(tx, () => job.run(batch)) })
           } catch (err) {
-            // A check failed: this job alone is refused. A failure while mutating would leave a
-            // half-applied request, so it aborts the batch (rethrown, rolled back by log.write).
-            if (!(err instanceof StorageError) || batch.mutating) throw err
+            // A failed check (nothing written) or a storage error while writing (disk full):
+            // the savepoint is undone and this job alone is refused. Anything else is a bug.
+            if (!(err instanceof StorageError)) throw err
+            if (err instanceof LogError && err.transactionLost) {
+              lost = { index, error: err }
+              throw err
+            }
+            batch.revision = revisionBefore
             outcomes.push({ ok: false, error: err })
           }
         }
@@ -94,18 +130,11 @@ export class Writer {
         if (batch.revision !== start.revision) this.log.setRevision(tx, batch.revision)
         return { ...start, revision: batch.revision }
       })
+      return { kind: 'committed', head, outcomes }
     } catch (err) {
-      // Nothing of the batch was committed: every caller gets the error (e.g. disk full, locked).
+      if (lost !== undefined) return { kind: 'lost', ...lost }
       if (!(err instanceof StorageError)) throw err
-      for (const job of jobs) job.reject(err)
-      return
+      return { kind: 'failed', error: err }
     }
-    this.onCommit(head)
-    jobs.forEach((job, i) => {
-      const o = outcomes[i]
-      assert(o !== undefined, 'mvcc: every job of a committed batch has an outcome')
-      if (o.ok) job.resolve(o.value)
-      else job.reject(o.error)
-    })
   }
 }
