@@ -1,8 +1,8 @@
 // SQL for range reads, built per query shape and cached as prepared statements by the caller.
 //
 // Current state comes from the live index (one row per live key, pointing at its log row).
-// A historical read at revision R takes, per key, the newest log row with rev <= R (a covering
-// scan of log_key_rev) and drops keys whose newest row is a tombstone (version 0).
+// A historical read at revision R takes, per key, the newest log row with rev <= R and drops
+// keys whose newest row is a tombstone (version 0).
 
 export type IntervalShape = 'point' | 'bounded' | 'unbounded'
 
@@ -23,8 +23,11 @@ function keyCondition(column: string, shape: IntervalShape): string {
   }
 }
 
+// Rows of g that are the newest version of their key at or below @rev: a seek per row in
+// log_key_rev, so results stream in key order and LIMIT stops the scan early.
 function newestAtRevision(shape: IntervalShape): string {
-  return `SELECT key AS k, max(rev) AS r FROM log WHERE ${keyCondition('key', shape)} AND rev <= @rev GROUP BY key`
+  return `${keyCondition('g.key', shape)} AND g.rev <= @rev AND g.version > 0
+    AND NOT EXISTS (SELECT 1 FROM log n WHERE n.key = g.key AND n.rev > g.rev AND n.rev <= @rev)`
 }
 
 export function rangeSql(shape: RangeShape): string {
@@ -38,13 +41,19 @@ export function rangeSql(shape: RangeShape): string {
       WHERE ${keyCondition('l.key', shape.interval)} ORDER BY l.key LIMIT @limit`
   }
   const value = shape.withValues ? 'g.value' : 'NULL AS value'
+  if (shape.interval === 'point') return `${pointAtRevision(`g.key, g.rev AS mod_rev, g.create_rev, g.version, g.lease, ${value}`)} LIMIT @limit`
   return `SELECT g.key, g.rev AS mod_rev, g.create_rev, g.version, g.lease, ${value}
-    FROM (${newestAtRevision(shape.interval)}) m JOIN log g ON g.key = m.k AND g.rev = m.r
-    WHERE g.version > 0 ORDER BY g.key LIMIT @limit`
+    FROM log g WHERE ${newestAtRevision(shape.interval)} ORDER BY g.key LIMIT @limit`
+}
+
+// One key at a revision: its newest row at or below it, if that is not a tombstone.
+function pointAtRevision(columns: string): string {
+  return `SELECT * FROM (SELECT ${columns} FROM log g WHERE g.key = @start AND g.rev <= @rev
+    ORDER BY g.rev DESC LIMIT 1) WHERE version > 0`
 }
 
 export function countSql(interval: IntervalShape, historical: boolean): string {
   if (!historical) return `SELECT count(*) FROM live WHERE ${keyCondition('key', interval)}`
-  return `SELECT count(*) FROM (${newestAtRevision(interval)}) m JOIN log g ON g.key = m.k AND g.rev = m.r
-    WHERE g.version > 0`
+  if (interval === 'point') return `SELECT count(*) FROM (${pointAtRevision('g.version')})`
+  return `SELECT count(*) FROM log g WHERE ${newestAtRevision(interval)}`
 }
