@@ -24,6 +24,8 @@ export interface OpenStoreOptions {
   rebuildIndex?: boolean
   /** How often leases granted by other processes are looked for. Default 1000 ms. */
   leasePollMs?: number
+  /** Run WAL checkpoints on a worker thread instead of inside commits. Default true. */
+  checkpointThread?: boolean
 }
 
 export type Store = KvStore
@@ -42,6 +44,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     busyTimeoutMs: options.busyTimeoutMs ?? 5000,
     cacheKiB: options.cacheKiB ?? 65536,
     quotaBytes: options.quotaBytes ?? 0,
+    checkpointThread: options.checkpointThread ?? true,
   })
   if (options.rebuildIndex === true) log.write((tx) => log.rebuildLive(tx))
   return new KvStore({

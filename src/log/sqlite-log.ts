@@ -5,6 +5,7 @@ import Database from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { CorruptionError, LogError, StorageError, assert } from '../util/index.js'
+import { Checkpointer } from './checkpointer.js'
 import { countSql, rangeSql, type IntervalShape } from './range-sql.js'
 import { FORMAT, schemaSql } from './schema.js'
 
@@ -54,7 +55,14 @@ export interface SqliteLogOptions {
   cacheKiB: number
   /** Largest database file, in bytes (etcd's quota-backend-bytes); 0 = no limit. */
   quotaBytes: number
+  /** Run WAL checkpoints on a worker thread (file databases only). Default true. */
+  checkpointThread?: boolean
 }
+
+// With the checkpoint thread, the main connection checkpoints only if the WAL passes this many
+// pages (a backstop, e.g. if the thread falls behind); the thread is woken every few commits.
+const AUTOCHECKPOINT_BACKSTOP_PAGES = 16_384
+const COMMITS_PER_CHECKPOINT = 16
 
 type Statement = Database.Statement<unknown[], unknown>
 type SqlRow = { key: Buffer; mod_rev: number; create_rev: number; version: number; lease: number; value: Buffer | null }
@@ -107,6 +115,8 @@ export class SqliteLog {
   private writing = false
   // data_version last seen; it changes when another connection commits.
   private dataVersion: number
+  // Runs checkpoints off the main thread; undefined for in-memory databases or when disabled.
+  readonly checkpointer: Checkpointer | undefined
 
   constructor(options: SqliteLogOptions) {
     this.path = options.path
@@ -133,6 +143,10 @@ export class SqliteLog {
       throw new CorruptionError(`log: ${options.path} has format ${format}, this build reads format ${FORMAT}`)
     }
     this.dataVersion = this.stmt('PRAGMA data_version').pluck().get() as number
+    if (options.path !== ':memory:' && options.checkpointThread !== false) {
+      this.db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_BACKSTOP_PAGES}`)
+      this.checkpointer = new Checkpointer(options.path, options.busyTimeoutMs, COMMITS_PER_CHECKPOINT)
+    }
   }
 
   private stmt(sql: string): Statement {
@@ -166,6 +180,7 @@ export class SqliteLog {
     try {
       result = fn(WRITE)
       this.stmt('COMMIT').run()
+      this.checkpointer?.committed()
     } catch (err) {
       if (this.db.inTransaction) this.stmt('ROLLBACK').run()
       throw toLogError(err, 'write transaction')
@@ -370,6 +385,7 @@ export class SqliteLog {
   vacuumStep(pagesMax: number): number {
     try {
       this.db.pragma(`incremental_vacuum(${Math.floor(pagesMax)})`)
+      this.checkpointer?.committed()
       return this.stmt('PRAGMA freelist_count').pluck().get() as number
     } catch (err) {
       throw toLogError(err, 'incremental vacuum')
@@ -405,7 +421,8 @@ export class SqliteLog {
     }
   }
 
-  close(): void {
+  async close(): Promise<void> {
     if (this.db.open) this.db.close()
+    await this.checkpointer?.stop()
   }
 }

@@ -7,7 +7,7 @@
 import type { Head, Log } from './log.js'
 import { StorageError, defer } from '../util/index.js'
 
-const VACUUM_PAGES_PER_STEP = 256
+const VACUUM_PAGES_PER_STEP = 128
 
 interface Waiter {
   revision: number

@@ -233,6 +233,6 @@ export class KvStore {
     this.closed = true
     this.lessor.stop()
     this.compactor.stop()
-    this.log.close()
+    await this.log.close()
   }
 }

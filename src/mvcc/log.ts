@@ -142,5 +142,6 @@ export interface Log {
   rebuildLive(tx: WriteTxn): number
   integrityCheck(): string[]
   stats(): LogStats
-  close(): void
+  /** Closes the connection and waits for background threads of the log to finish. */
+  close(): Promise<void>
 }

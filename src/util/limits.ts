@@ -29,7 +29,7 @@ export const defaultLimits: Readonly<Limits> = Object.freeze({
   valueBytesMax: 1.5 * 1024 * 1024,
   txnOpsMax: 128,
   pendingWritesMax: 100_000,
-  compactionBatchRowsMax: 1_000,
+  compactionBatchRowsMax: 500,
   leaseRevokesPerPassMax: 1_000,
   leaseTtlMinSeconds: 2,
   leaseTtlMaxSeconds: 9_000_000_000,
