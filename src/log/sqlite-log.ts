@@ -111,6 +111,8 @@ export class SqliteLog {
   private readonly db: Database.Database
   // Prepared statements by SQL text; shapes are few, so this stays small.
   private readonly cache = new Map<string, Statement>()
+  // Range and count SQL by query shape (interval kind, historical, values): at most 18 entries.
+  private readonly shapes = new Map<string, string>()
   // True while a write() is open on this connection; write() does not nest.
   private writing = false
   // data_version last seen; it changes when another connection commits.
@@ -147,6 +149,16 @@ export class SqliteLog {
       this.db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_BACKSTOP_PAGES}`)
       this.checkpointer = new Checkpointer(options.path, options.busyTimeoutMs, COMMITS_PER_CHECKPOINT)
     }
+  }
+
+  /** SQL text per query shape, built once (the shape key is short, the SQL is not). */
+  private shapeSql(shapeKey: string, build: () => string): string {
+    let sql = this.shapes.get(shapeKey)
+    if (sql === undefined) {
+      sql = build()
+      this.shapes.set(shapeKey, sql)
+    }
+    return sql
   }
 
   private stmt(sql: string): Statement {
@@ -261,7 +273,9 @@ export class SqliteLog {
   range(_tx: Tx, q: { interval: Interval; revision: number | undefined; limit: number; withValues: boolean }): RangeRow[] {
     const { shape, start, end } = shapeOf(q.interval)
     const historical = q.revision !== undefined
-    const sql = rangeSql({ interval: shape, historical, withValues: q.withValues })
+    const sql = this.shapeSql(`r:${shape}:${historical}:${q.withValues}`, () =>
+      rangeSql({ interval: shape, historical, withValues: q.withValues }),
+    )
     const params: Record<string, unknown> = { start, limit: q.limit > 0 ? q.limit : -1 }
     if (shape === 'bounded') params['end'] = end
     if (historical) params['rev'] = q.revision
@@ -273,7 +287,9 @@ export class SqliteLog {
     const params: Record<string, unknown> = { start }
     if (shape === 'bounded') params['end'] = end
     if (revision !== undefined) params['rev'] = revision
-    return this.stmt(countSql(shape, revision !== undefined)).pluck().get(params) as number
+    const historical = revision !== undefined
+    const sql = this.shapeSql(`c:${shape}:${historical}`, () => countSql(shape, historical))
+    return this.stmt(sql).pluck().get(params) as number
   }
 
   append(_tx: WriteTx, row: Omit<LogRow, 'id'>): LogId {
