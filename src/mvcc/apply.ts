@@ -126,14 +126,18 @@ export function evaluateCompare(s: WriteScope, c: NCompare): boolean {
 function put(s: WriteScope, p: NPut): PutResponse {
   const { tx } = s.batch
   const cur = s.log.live(tx, p.key)
-  const prev = cur === undefined ? undefined : s.log.row(tx, cur.id)
-  assert(cur === undefined || prev !== undefined, 'mvcc: a live key points at an existing log row')
+  // The previous version's row is read only when its value is needed (prevKv, ignoreValue).
+  const prev = cur !== undefined && (p.prevKv || p.ignoreValue) ? s.log.row(tx, cur.id) : undefined
+  assert(prev === undefined || prev.rev === cur?.modRev, 'mvcc: a live key points at its newest log row')
   let value = p.value
   let lease = p.lease
-  if (p.ignoreValue || p.ignoreLease) {
-    assert(prev !== undefined, 'mvcc: ignore_value/ignore_lease were checked against an existing key')
-    if (p.ignoreValue) value = prev.value ?? Buffer.alloc(0)
-    if (p.ignoreLease) lease = prev.lease
+  if (p.ignoreValue) {
+    assert(prev?.value != null, 'mvcc: ignoreValue was checked against an existing key')
+    value = prev.value
+  }
+  if (p.ignoreLease) {
+    assert(cur !== undefined, 'mvcc: ignoreLease was checked against an existing key')
+    lease = cur.lease
   }
   const rev = s.newRevision
   const createRev = cur === undefined ? rev : cur.createRev
@@ -142,9 +146,7 @@ function put(s: WriteScope, p: NPut): PutResponse {
   const id = s.log.append(tx, { key: p.key, rev, createRev, version, lease, value })
   s.log.setLive(tx, p.key, { id, modRev: rev, createRev, version, lease })
   const response: PutResponse = { revision: rev }
-  if (p.prevKv && prev !== undefined) {
-    response.prevKv = toKeyValue({ ...prev, modRev: prev.rev })
-  }
+  if (p.prevKv && prev !== undefined) response.prevKv = toKeyValue({ ...prev, modRev: prev.rev })
   return response
 }
 
