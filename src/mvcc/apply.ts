@@ -12,7 +12,8 @@ export interface BatchState {
   readonly tx: WriteTxn
   /** The store revision after the requests applied so far in this batch. */
   revision: number
-  readonly compactRevision: number
+  /** The compaction point after the requests applied so far (a compact() in the batch moves it). */
+  compactRevision: number
   readonly nowMs: number
 }
 

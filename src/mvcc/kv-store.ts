@@ -140,9 +140,10 @@ export class KvStore {
       if (rev <= b.compactRevision) throw new CompactedError(rev, b.compactRevision)
       if (rev > b.revision) throw new FutureRevisionError(rev, b.revision)
       this.log.setCompaction(b.tx, rev, 0)
+      // Later requests of the same batch must see the new compaction point (C2, C4).
+      b.compactRevision = rev
       return { revision: b.revision }
     })
-    this.cachedHead = { ...this.cachedHead, compactRevision: Math.max(this.cachedHead.compactRevision, rev) }
     if (options.physical === true) await this.compactor.whenDone(rev)
     else this.compactor.kick()
     return response

@@ -112,6 +112,7 @@ export class Writer {
         }
         for (const [index, job] of jobs.entries()) {
           const revisionBefore = batch.revision
+          const compactBefore = batch.compactRevision
           try {
             outcomes.push({ ok: true, value: this.log.attempt(tx, () => job.run(batch)) })
           } catch (err) {
@@ -123,12 +124,13 @@ export class Writer {
               throw err
             }
             batch.revision = revisionBefore
+            batch.compactRevision = compactBefore
             outcomes.push({ ok: false, error: err })
           }
         }
         assert(batch.revision >= start.revision, 'mvcc: revision must not go backwards')
         if (batch.revision !== start.revision) this.log.setRevision(tx, batch.revision)
-        return { ...start, revision: batch.revision }
+        return { ...start, revision: batch.revision, compactRevision: batch.compactRevision }
       })
       return { kind: 'committed', head, outcomes }
     } catch (err) {

@@ -1,5 +1,6 @@
 // Opens stores on fresh files in a temp folder, and after each test checks and closes them.
 import assert from 'node:assert/strict'
+import type { TestContext } from 'node:test'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -47,3 +48,10 @@ export async function tempStore(options: OpenStoreOptions = {}): Promise<{
 
 export const text = (b: Uint8Array | undefined): string | undefined =>
   b === undefined ? undefined : Buffer.from(b).toString('utf8')
+
+/** A tempStore (relaxed durability unless given) that is checked and closed when the test ends. */
+export async function openTestStore(t: TestContext, options: OpenStoreOptions = {}): ReturnType<typeof tempStore> {
+  const ts = await tempStore({ durability: 'relaxed', ...options })
+  t.after(() => ts.done())
+  return ts
+}
