@@ -1,7 +1,8 @@
 // Moves WAL checkpoints off the main thread. The main connection keeps only a high backstop
 // auto-checkpoint; a worker thread with its own connection runs PASSIVE checkpoints (which never
-// block writers) after every `commitsPerCheckpoint` commits. The thread starts with the first
-// wake-up, so short-lived stores never pay for it.
+// block writers) each time the WAL has grown by about `walBytesPerCheckpoint` since the last one:
+// SQLite's own cadence (1000 pages), without a write on the main thread paying for it. The
+// thread starts with the first wake-up, so short-lived stores never pay for it.
 import { Worker } from 'node:worker_threads'
 
 export class Checkpointer {
@@ -9,8 +10,10 @@ export class Checkpointer {
   private worker: { thread: Worker; exited: Promise<void> } | undefined
   // [0]: wake-ups; [1]: stop flag. Shared with the worker.
   private readonly shared = new Int32Array(new SharedArrayBuffer(8))
-  // Commits since the last wake-up.
-  private commits = 0
+  // Estimated bytes appended to the WAL since the last wake-up.
+  private walBytes = 0
+  /** Checkpoints asked of the worker so far. */
+  wakeups = 0
   private stopped = false
   // Last error the worker reported, if any (for diagnostics; never thrown).
   lastError: string | undefined
@@ -22,12 +25,15 @@ export class Checkpointer {
   constructor(
     private readonly path: string,
     private readonly busyTimeoutMs: number,
-    private readonly commitsPerCheckpoint: number,
+    private readonly walBytesPerCheckpoint: number,
   ) {}
 
-  committed(): void {
-    if (++this.commits < this.commitsPerCheckpoint || this.stopped) return
-    this.commits = 0
+  /** Called after each commit with an estimate of the bytes it added to the WAL. */
+  committed(walBytes: number): void {
+    this.walBytes += walBytes
+    if (this.walBytes < this.walBytesPerCheckpoint || this.stopped) return
+    this.walBytes = 0
+    this.wakeups++
     this.worker ??= this.start()
     Atomics.add(this.shared, 0, 1)
     Atomics.notify(this.shared, 0)

@@ -60,9 +60,14 @@ export interface SqliteLogOptions {
 }
 
 // With the checkpoint thread, the main connection checkpoints only if the WAL passes this many
-// pages (a backstop, e.g. if the thread falls behind); the thread is woken every few commits.
+// pages (a backstop, e.g. if the thread falls behind). The thread is woken when the WAL has grown
+// by about SQLite's default auto-checkpoint size (1000 pages of 4 KiB).
 const AUTOCHECKPOINT_BACKSTOP_PAGES = 16_384
-const COMMITS_PER_CHECKPOINT = 16
+const WAL_BYTES_PER_CHECKPOINT = 4 * 1024 * 1024
+// WAL estimate per commit: a few pages always change (meta, index interior pages), and each
+// appended row lands in the table and in two indexes.
+const WAL_BYTES_PER_COMMIT = 3 * 4096
+const WAL_BYTES_PER_ROW_OVERHEAD = 96
 
 type Statement = Database.Statement<unknown[], unknown>
 type SqlRow = { key: Buffer; mod_rev: number; create_rev: number; version: number; lease: number; value: Buffer | null }
@@ -117,6 +122,8 @@ export class SqliteLog {
   private writing = false
   // data_version last seen; it changes when another connection commits.
   private dataVersion: number
+  // Bytes appended by the open write transaction (keys and values), for the WAL estimate.
+  private appendedBytes = 0
   // Runs checkpoints off the main thread; undefined for in-memory databases or when disabled.
   readonly checkpointer: Checkpointer | undefined
 
@@ -147,7 +154,7 @@ export class SqliteLog {
     this.dataVersion = this.stmt('PRAGMA data_version').pluck().get() as number
     if (options.path !== ':memory:' && options.checkpointThread !== false) {
       this.db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_BACKSTOP_PAGES}`)
-      this.checkpointer = new Checkpointer(options.path, options.busyTimeoutMs, COMMITS_PER_CHECKPOINT)
+      this.checkpointer = new Checkpointer(options.path, options.busyTimeoutMs, WAL_BYTES_PER_CHECKPOINT)
     }
   }
 
@@ -188,11 +195,12 @@ export class SqliteLog {
       throw toLogError(err, 'begin write transaction')
     }
     this.writing = true
+    this.appendedBytes = 0
     let result: T
     try {
       result = fn(WRITE)
       this.stmt('COMMIT').run()
-      this.checkpointer?.committed()
+      this.checkpointer?.committed(WAL_BYTES_PER_COMMIT + 2 * this.appendedBytes)
     } catch (err) {
       if (this.db.inTransaction) this.stmt('ROLLBACK').run()
       throw toLogError(err, 'write transaction')
@@ -294,6 +302,7 @@ export class SqliteLog {
 
   append(_tx: WriteTx, row: Omit<LogRow, 'id'>): LogId {
     assert((row.version === 0) === (row.value === null), 'log: a tombstone, and only a tombstone, has no value')
+    this.appendedBytes += row.key.length + (row.value?.length ?? 0) + WAL_BYTES_PER_ROW_OVERHEAD
     const info = this.stmt(
       'INSERT INTO log (rev, key, create_rev, version, lease, value) VALUES (?, ?, ?, ?, ?, ?)',
     ).run(row.rev, row.key, row.createRev, row.version, row.lease, row.value)
@@ -333,7 +342,7 @@ export class SqliteLog {
   }
 
   leasesExpired(_tx: Tx, nowMs: number, limit: number): number[] {
-    return this.stmt('SELECT id FROM lease WHERE deadline_ms <= ? ORDER BY deadline_ms, id LIMIT ?')
+    return this.stmt('SELECT id FROM lease WHERE deadline_ms <= ? ORDER BY deadline_ms, id LIMIT CAST(? AS INTEGER)')
       .pluck()
       .all(nowMs, limit) as number[]
   }
@@ -377,7 +386,7 @@ export class SqliteLog {
     cursor: number
   } {
     const boundary = this.firstIdAtRevision(revision)
-    const rows = this.stmt('SELECT id, key, rev, version FROM log WHERE id > ? AND id < ? ORDER BY id LIMIT ?').all(
+    const rows = this.stmt('SELECT id, key, rev, version FROM log WHERE id > ? AND id < ? ORDER BY id LIMIT CAST(? AS INTEGER)').all(
       cursor,
       boundary,
       rowsMax,
@@ -392,6 +401,7 @@ export class SqliteLog {
       if (superseded) {
         remove.run(r.id)
         removed++
+        this.appendedBytes += r.key.length + WAL_BYTES_PER_ROW_OVERHEAD
       }
     }
     const last = rows[rows.length - 1]
@@ -401,7 +411,7 @@ export class SqliteLog {
   vacuumStep(pagesMax: number): number {
     try {
       this.db.pragma(`incremental_vacuum(${Math.floor(pagesMax)})`)
-      this.checkpointer?.committed()
+      this.checkpointer?.committed(pagesMax * 4096)
       return this.stmt('PRAGMA freelist_count').pluck().get() as number
     } catch (err) {
       throw toLogError(err, 'incremental vacuum')

@@ -16,12 +16,17 @@ function commit(log: SqliteLog, i: number): void {
   })
 }
 
-test('the checkpoint thread checkpoints the WAL after every 16 commits', { timeout: 30_000 }, async (t) => {
+test('the checkpoint thread checkpoints the WAL once it has grown by about 4 MiB', { timeout: 30_000 }, async (t) => {
   const dir = tempDir()
   t.after(() => dir.remove())
   const log = openLog(join(dir.path, 'a.db'), true)
   assert.equal(log.checkpointer?.done, 0)
-  for (let i = 0; i < 32; i++) commit(log, i)
+  // 8 KiB values: each commit adds about 28 KiB to the WAL estimate, so 100 commits stay below
+  // the 4 MiB cadence and 200 pass it.
+  for (let i = 0; i < 100; i++) commit(log, i)
+  assert.equal(log.checkpointer?.wakeups, 0)
+  for (let i = 100; i < 200; i++) commit(log, i)
+  assert.equal(log.checkpointer?.wakeups, 1)
   await log.checkpointer?.whenDone(1)
   assert.ok((log.checkpointer?.last?.checkpointedFrames ?? 0) > 0, 'the worker copied WAL frames into the database')
   assert.equal(log.checkpointer?.lastError, undefined)
