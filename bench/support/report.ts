@@ -1,0 +1,131 @@
+// Turns results into text: a plain table for the console and the BENCHMARKS.md document.
+import type { PointSqlRow } from '../log/point-sql.bench.js'
+import type { PutGroup } from '../mvcc/put.bench.js'
+import type { ScaleRow } from '../mvcc/scale.bench.js'
+import type { Machine } from './machine.js'
+import { median, summarize } from './stats.js'
+
+export interface Results {
+  command: string
+  settings: string
+  machine: Machine
+  puts: PutGroup[]
+  scale: ScaleRow[]
+  pointSql: PointSqlRow[]
+  elapsedS: number
+}
+
+const int = (x: number): string => Math.round(x).toLocaleString('en-US')
+const ms = (x: number): string => (x >= 10 ? x.toFixed(1) : x >= 1 ? x.toFixed(2) : x.toFixed(3))
+const us = (xMs: number): string => (xMs * 1000).toFixed(1)
+const ratio = (x: number): string => `${x.toFixed(2)}x`
+
+type Table = { head: string[]; rows: string[][] }
+
+export function markdownTable(t: Table): string {
+  const line = (cells: string[]): string => `| ${cells.join(' | ')} |`
+  return [line(t.head), line(t.head.map(() => '---')), ...t.rows.map(line)].join('\n')
+}
+
+export function consoleTable(t: Table): string {
+  const rows = t.rows.map((r) => r.map((c) => c.replaceAll('`', '')))
+  const widths = t.head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
+  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ')
+  return [line(t.head), ...rows.map(line)].join('\n')
+}
+
+export function putTable(groups: readonly PutGroup[]): Table {
+  const rows = groups.flatMap((g) =>
+    [g.store, g.rawLogOnly, g.rawSameRows].map((p) => {
+      const r = p.result
+      const lat = summarize(r.latenciesMs)
+      return [
+        `\`${p.task}\``,
+        int(median(r.opsPerSec)),
+        `${int(Math.min(...r.opsPerSec))}–${int(Math.max(...r.opsPerSec))}`,
+        ms(lat.p50),
+        ms(lat.p99),
+        (r.ops / r.commits).toFixed(1),
+      ]
+    }),
+  )
+  return { head: ['task', 'median puts/s', 'range over rounds', 'p50 ms', 'p99 ms', 'rows/commit'], rows }
+}
+
+export function putRatioTable(groups: readonly PutGroup[]): Table {
+  const rows = groups.map((g) => [
+    String(g.writers),
+    `${g.rawBatch} (${g.rawBatchSource})`,
+    g.storeBatch.toFixed(1),
+    ratio(g.ratioVsSameRows),
+    ratio(g.ratioVsLogOnly),
+    g.writers === 1 ? '–' : `>= 0.60x: ${g.ratioVsSameRows >= 0.6 ? 'met' : 'NOT met'}`,
+  ])
+  return {
+    head: ['writers', 'raw rows/txn', 'store puts/commit', 'store / raw same-rows (fair)', 'store / raw log-only', 'target (vs same-rows)'],
+    rows,
+  }
+}
+
+export function getTable(scale: readonly ScaleRow[]): Table {
+  const rows = scale.map((s) => [
+    String(s.keyCount),
+    us(s.get.store.p50),
+    us(s.get.store.p99),
+    us(s.get.raw.p50),
+    us(s.get.raw.p99),
+    ratio(s.get.ratio),
+    s.get.ratio >= 0.5 ? 'met' : 'NOT met',
+  ])
+  return { head: ['keys', 'store p50 µs', 'store p99 µs', 'raw p50 µs', 'raw p99 µs', 'store / raw', 'target >= 0.50x'], rows }
+}
+
+export function scaleTable(scale: readonly ScaleRow[]): Table {
+  const first = scale[0]
+  const rows = scale.map((s) => [
+    String(s.keyCount),
+    int(s.populateOpsPerSec),
+    `\`${s.putTask}\``,
+    ms(s.put.p50),
+    ms(s.put.p99),
+    first === undefined ? '' : ratio(s.put.p50 / first.put.p50),
+    ms(s.rawPut.p50),
+    ratio(s.put.p50 / s.rawPut.p50),
+    `\`${s.get.storeTask}\``,
+    us(s.get.store.p50),
+    us(s.get.store.p99),
+    first === undefined ? '' : ratio(s.get.store.p50 / first.get.store.p50),
+  ])
+  return {
+    head: ['keys', 'populate puts/s (relaxed)', 'put task', 'put p50 ms', 'put p99 ms', 'put p50 vs smallest', 'raw ref put p50 ms', 'put p50 / raw ref', 'get task', 'get p50 µs', 'get p99 µs', 'get p50 vs smallest'],
+    rows,
+  }
+}
+
+export function pointSqlTable(rows: readonly PointSqlRow[]): Table {
+  const hand = rows[0]?.latency.p50 ?? Number.NaN
+  return {
+    head: ['task', 'p50 µs', 'p99 µs', 'p50 vs hand'],
+    rows: rows.map((r) => [`\`${r.task}\``, us(r.latency.p50), us(r.latency.p99), ratio(r.latency.p50 / hand)]),
+  }
+}
+
+export function consoleReport(r: Results): string {
+  return [
+    `durable puts (${r.settings})`,
+    consoleTable(putTable(r.puts)),
+    '',
+    consoleTable(putRatioTable(r.puts)),
+    '',
+    'point gets',
+    consoleTable(getTable(r.scale)),
+    '',
+    'latency vs key count',
+    consoleTable(scaleTable(r.scale)),
+    '',
+    'point-read SQL alone',
+    consoleTable(pointSqlTable(r.pointSql)),
+    '',
+    `done in ${r.elapsedS.toFixed(0)} s`,
+  ].join('\n')
+}
