@@ -1,6 +1,11 @@
 // T6: within one txn tree, a key may be put at most once and never inside a range the tree
-// deletes. The two branches of one nested txn exclude each other, so each may put the same key.
-// Same rules, and the same order of checks, as etcd's checkIntervals (v3rpc/key.go).
+// deletes, wherever the two ops sit, unless they are in the two branches (then / else) of one
+// txn, which exclude each other. Checked on the request alone, before anything runs.
+//
+// etcd's checkIntervals (v3rpc/key.go) checks a nested txn's puts only against deletes that come
+// before it, so a put in one nested txn and a delete of the same key in a later sibling slip
+// through and both apply at one revision. In this log a key has at most one row per revision, so
+// etchlog refuses that txn too (README: differences from etcd).
 import { DuplicateKeyError, describeKey } from '../util/index.js'
 import type { Interval } from './log.js'
 import type { NOp } from './request.js'
@@ -10,49 +15,53 @@ function contains(interval: Interval, key: Buffer): boolean {
   return Buffer.compare(interval.start, key) <= 0 && (interval.end === null || Buffer.compare(key, interval.end) < 0)
 }
 
-function deleted(dels: readonly Interval[], key: Buffer): boolean {
-  return dels.some((d) => contains(d, key))
-}
-
-interface Keys {
-  // Hex of every key put in this subtree.
+interface Writes {
+  // Keys put (hex), and ranges deleted, by one group of ops that may all run together.
   puts: Set<string>
   dels: Interval[]
 }
 
-function check(ops: readonly NOp[]): Keys {
-  const dels: Interval[] = []
-  for (const op of ops) if (op.kind === 'deleteRange') dels.push(op.deleteRange.interval)
-  const puts = new Set<string>()
-  const refuse = (key: string): never => {
-    throw new DuplicateKeyError(describeKey(Buffer.from(key, 'hex')))
+function refuse(hexKey: string): never {
+  throw new DuplicateKeyError(describeKey(Buffer.from(hexKey, 'hex')))
+}
+
+/** Two groups that may both run must not put the same key, nor put what the other deletes. */
+function checkApart(a: Writes, b: Writes): void {
+  for (const k of a.puts) {
+    if (b.puts.has(k)) refuse(k)
+    if (b.dels.some((d) => contains(d, Buffer.from(k, 'hex')))) refuse(k)
   }
+  for (const k of b.puts) if (a.dels.some((d) => contains(d, Buffer.from(k, 'hex')))) refuse(k)
+}
+
+/** Checks one branch (a list of ops that all run) and returns everything it may write. */
+function checkBranch(ops: readonly NOp[]): Writes {
+  // This level's own ops form one group; each nested txn forms another (its two branches merged:
+  // they never both run, so they are not checked against each other).
+  const level: Writes = { puts: new Set(), dels: [] }
+  const groups: Writes[] = []
   for (const op of ops) {
-    if (op.kind !== 'txn') continue
-    const then = check(op.txn.success)
-    const otherwise = check(op.txn.failure)
-    for (const k of then.puts) {
-      if (puts.has(k) || deleted(dels, Buffer.from(k, 'hex'))) refuse(k)
-      puts.add(k)
+    if (op.kind === 'deleteRange') level.dels.push(op.deleteRange.interval)
+    else if (op.kind === 'put') {
+      const k = op.put.key.toString('hex')
+      if (level.puts.has(k)) refuse(k)
+      level.puts.add(k)
+    } else if (op.kind === 'txn') {
+      const then = checkBranch(op.txn.success)
+      const otherwise = checkBranch(op.txn.failure)
+      groups.push({ puts: new Set([...then.puts, ...otherwise.puts]), dels: [...then.dels, ...otherwise.dels] })
     }
-    for (const k of otherwise.puts) {
-      if (puts.has(k) && !then.puts.has(k)) refuse(k)
-      if (deleted(dels, Buffer.from(k, 'hex'))) refuse(k)
-      puts.add(k)
-    }
-    dels.push(...then.dels, ...otherwise.dels)
   }
-  for (const op of ops) {
-    if (op.kind !== 'put') continue
-    const k = op.put.key.toString('hex')
-    if (puts.has(k) || deleted(dels, op.put.key)) refuse(k)
-    puts.add(k)
+  for (const k of level.puts) if (level.dels.some((d) => contains(d, Buffer.from(k, 'hex')))) refuse(k)
+  const all = [level, ...groups]
+  for (let i = 0; i < all.length; i++) {
+    for (let j = i + 1; j < all.length; j++) checkApart(all[i] as Writes, all[j] as Writes)
   }
-  return { puts, dels }
+  return { puts: new Set(all.flatMap((g) => [...g.puts])), dels: all.flatMap((g) => g.dels) }
 }
 
 /** Throws DuplicateKeyError if either branch of the txn breaks T6. */
 export function checkTxnKeys(success: readonly NOp[], failure: readonly NOp[]): void {
-  check(success)
-  check(failure)
+  checkBranch(success)
+  checkBranch(failure)
 }
