@@ -99,6 +99,8 @@ function rangeRow(r: SqlRow): RangeRow {
 }
 
 function logRow(r: SqlLogRow): LogRow {
+  // The pair of the check in append(): what was written as a tombstone reads back as one.
+  assert((r.version === 0) === (r.value === null), `log: row ${r.id} is a tombstone iff it has no value`)
   return {
     id: r.id as LogId,
     key: r.key,
@@ -269,6 +271,12 @@ export class SqliteLog {
       | undefined
     if (r === undefined) return undefined
     return { id: r.id as LogId, modRev: r.mod_rev, createRev: r.create_rev, version: r.version, lease: r.lease }
+  }
+
+  /** Revision of the newest row (ids grow with revisions), or undefined for an empty log. */
+  lastRowRevision(_tx: Tx): number | undefined {
+    const v = this.stmt('SELECT rev FROM log ORDER BY id DESC LIMIT 1').pluck().get() as number | undefined
+    return v
   }
 
   row(_tx: Tx, id: LogId): LogRow | undefined {

@@ -1,7 +1,7 @@
 // Applies one write request inside the writer's open transaction. As in etcd, a request first
 // runs its checks (which may throw a StorageError) and only then writes; the writer also wraps
 // each request in a savepoint, so a request that fails leaves no trace in the batch.
-import { KeyNotFoundError, LeaseNotFoundError, assert, compareBytes, describeKey, unreachable } from '../util/index.js'
+import { KeyNotFoundError, LeaseNotFoundError, assert, compareBytes, describeKey, unreachable, verify } from '../util/index.js'
 import type { Log, WriteTxn } from './log.js'
 import { executeRange, resolveRevision, toKeyValue, type ReadView } from './range.js'
 import type { NCompare, NDelete, NOp, NPut, NTxn } from './request.js'
@@ -146,6 +146,7 @@ function put(s: WriteScope, p: NPut): PutResponse {
   s.wrote()
   const id = s.log.append(tx, { key: p.key, rev, createRev, version, lease, value })
   s.log.setLive(tx, p.key, { id, modRev: rev, createRev, version, lease })
+  verify(() => s.log.live(tx, p.key)?.id === id, 'mvcc: the live index points at the row just written')
   const response: PutResponse = { revision: rev }
   if (p.prevKv && prev !== undefined) response.prevKv = toKeyValue({ ...prev, modRev: prev.rev })
   return response

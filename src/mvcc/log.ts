@@ -115,6 +115,8 @@ export interface Log {
   setCompacted(tx: WriteTxn, compactedRevision: number): void
 
   live(tx: ReadTxn, key: Buffer): LiveEntry | undefined
+  /** Revision of the newest row, or undefined for an empty log. */
+  lastRowRevision(tx: ReadTxn): number | undefined
   row(tx: ReadTxn, id: LogId): LogRow | undefined
   range(tx: ReadTxn, query: RangeQuery): RangeRow[]
   count(tx: ReadTxn, interval: Interval, revision: number | undefined): number

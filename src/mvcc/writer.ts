@@ -7,7 +7,7 @@
 // (lease not found: rejected, nothing written), put#3 at 9, stores revision 9, commits, and only
 // then resolves #1 and #3. Each job runs in a savepoint, so a job that fails while writing (disk
 // full on a large value) is undone alone and fails only its own caller.
-import { type Clock, LogError, StorageError, TooManyRequestsError, assert, defer } from '../util/index.js'
+import { type Clock, LogError, StorageError, TooManyRequestsError, assert, defer, verify } from '../util/index.js'
 import type { BatchState } from './apply.js'
 import type { Head, Log } from './log.js'
 
@@ -130,6 +130,11 @@ export class Writer {
         }
         assert(batch.revision >= start.revision, 'mvcc: revision must not go backwards')
         if (batch.revision !== start.revision) this.log.setRevision(tx, batch.revision)
+        // Every new revision wrote rows, so the newest row carries the store revision.
+        verify(
+          () => batch.revision === start.revision || this.log.lastRowRevision(tx) === batch.revision,
+          'mvcc: the newest log row is at the store revision',
+        )
         return { ...start, revision: batch.revision, compactRevision: batch.compactRevision }
       })
       return { kind: 'committed', head, outcomes }
