@@ -1,25 +1,15 @@
 // L1-L5 (reference §7) on a FakeClock, and our own L6: deadlines are persisted across reopen.
 import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
-import Database from 'better-sqlite3'
 import { FakeClock, InvalidArgumentError, LeaseExistsError, LeaseNotFoundError } from '../../src/index.js'
 import { openTestStore, text } from '../support/temp-store.js'
+import { logKeysAt } from '../support/on-disk.js'
 import { rejectsWith } from '../support/assertions.js'
 
 async function open(t: TestContext) {
   const clock = new FakeClock()
   const ts = await openTestStore(t, { clock })
   return { ...ts, clock, store: ts.store }
-}
-
-/** Keys of the log rows written at `rev`, in append (= event) order. Reads the file directly. */
-function logKeysAt(path: string, rev: number): string[] {
-  const db = new Database(path, { readonly: true, fileMustExist: true })
-  try {
-    return (db.prepare('SELECT key FROM log WHERE rev = ? ORDER BY id').pluck().all(rev) as Buffer[]).map((k) => k.toString())
-  } finally {
-    db.close()
-  }
 }
 
 test('L1: a TTL below 2 s is raised to 2 s; the granted TTL is returned', async (t) => {

@@ -1,20 +1,10 @@
 // P1-P5, D1-D2 (reference §3): Put with prevKv / ignoreValue / ignoreLease / lease, DeleteRange.
 import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
-import Database from 'better-sqlite3'
 import { InvalidArgumentError, KeyNotFoundError, LeaseNotFoundError } from '../../src/index.js'
 import { openTestStore as open, text } from '../support/temp-store.js'
+import { logKeysAt } from '../support/on-disk.js'
 import { rejectsWith } from '../support/assertions.js'
-
-/** Keys of the log rows written at `rev`, in append (= event) order. Reads the file directly. */
-function logKeysAt(path: string, rev: number): string[] {
-  const db = new Database(path, { readonly: true, fileMustExist: true })
-  try {
-    return (db.prepare('SELECT key FROM log WHERE rev = ? ORDER BY id').pluck().all(rev) as Buffer[]).map((k) => k.toString())
-  } finally {
-    db.close()
-  }
-}
 
 test('P1: every put writes a new version, even with an unchanged value', async (t) => {
   const { store } = await open(t)

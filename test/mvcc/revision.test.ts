@@ -1,19 +1,8 @@
 // REV1-REV8 (reference §1): the one store-wide revision, and the per-key fields it drives.
 import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
-import Database from 'better-sqlite3'
 import { openTestStore as open, text } from '../support/temp-store.js'
-
-/** Keys of the log rows written at `rev`, in append (= event) order. Reads the file directly. */
-function logKeysAt(path: string, rev: number): string[] {
-  const db = new Database(path, { readonly: true, fileMustExist: true })
-  try {
-    const keys = db.prepare('SELECT key FROM log WHERE rev = ? ORDER BY id').pluck().all(rev) as Buffer[]
-    return keys.map((k) => k.toString('utf8'))
-  } finally {
-    db.close()
-  }
-}
+import { logKeysAt } from '../support/on-disk.js'
 
 test('REV1: an empty store is at revision 1 and the first write gets revision 2', async (t) => {
   const { store } = await open(t)
