@@ -6,43 +6,25 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { CorruptionError, LogError, StorageError, assert } from '../util/index.js'
 import { Checkpointer } from './checkpointer.js'
+import { compactStep, type CompactStepResult } from './compaction-sql.js'
+import { LeaseTable } from './lease-table.js'
 import { countSql, rangeSql, type IntervalShape } from './range-sql.js'
+import {
+  logRow,
+  rangeRow,
+  type Interval,
+  type LeaseRow,
+  type LiveEntry,
+  type LogId,
+  type LogRow,
+  type RangeRow,
+  type SqlLogRow,
+  type SqlRangeRow,
+  type Tx,
+  type WriteTx,
+} from './rows.js'
 import { FORMAT, schemaSql } from './schema.js'
-
-// The log's own view of the types mvcc declares in mvcc/log.ts; they match structurally.
-type LogId = number & { readonly __brand: 'LogId' }
-type Tx = { readonly __read: true }
-type WriteTx = { readonly __read: true; readonly __write: true }
-type Interval = { point: Buffer } | { start: Buffer; end: Buffer | null }
-interface LiveEntry {
-  id: LogId
-  modRev: number
-  createRev: number
-  version: number
-  lease: number
-}
-interface LogRow {
-  id: LogId
-  key: Buffer
-  rev: number
-  createRev: number
-  version: number
-  lease: number
-  value: Buffer | null
-}
-interface RangeRow {
-  key: Buffer
-  modRev: number
-  createRev: number
-  version: number
-  lease: number
-  value: Buffer | null
-}
-interface LeaseRow {
-  id: number
-  ttl: number
-  deadlineMs: number
-}
+import { Statements, type Statement } from './statements.js'
 
 export interface SqliteLogOptions {
   /** File path, or ':memory:'. Parent folders are created. */
@@ -69,10 +51,6 @@ const WAL_BYTES_PER_CHECKPOINT = 4 * 1024 * 1024
 const WAL_BYTES_PER_COMMIT = 3 * 4096
 const WAL_BYTES_PER_ROW_OVERHEAD = 96
 
-type Statement = Database.Statement<unknown[], unknown>
-type SqlRow = { key: Buffer; mod_rev: number; create_rev: number; version: number; lease: number; value: Buffer | null }
-type SqlLogRow = { id: number; rev: number; key: Buffer; create_rev: number; version: number; lease: number; value: Buffer | null }
-
 const READ: Tx = Object.freeze({ __read: true })
 const WRITE: WriteTx = Object.freeze({ __read: true, __write: true })
 
@@ -94,32 +72,12 @@ function shapeOf(interval: Interval): { shape: IntervalShape; start: Buffer; end
   return { shape: interval.end === null ? 'unbounded' : 'bounded', start: interval.start, end: interval.end }
 }
 
-function rangeRow(r: SqlRow): RangeRow {
-  return { key: r.key, modRev: r.mod_rev, createRev: r.create_rev, version: r.version, lease: r.lease, value: r.value }
-}
-
-function logRow(r: SqlLogRow): LogRow {
-  // The pair of the check in append(): what was written as a tombstone reads back as one.
-  assert((r.version === 0) === (r.value === null), `log: row ${r.id} is a tombstone iff it has no value`)
-  return {
-    id: r.id as LogId,
-    key: r.key,
-    rev: r.rev,
-    createRev: r.create_rev,
-    version: r.version,
-    lease: r.lease,
-    value: r.value,
-  }
-}
-
 export class SqliteLog {
   readonly path: string
   readonly autocommit: Tx = READ
   private readonly db: Database.Database
-  // Prepared statements by SQL text; shapes are few, so this stays small.
-  private readonly cache = new Map<string, Statement>()
-  // Range and count SQL by query shape (interval kind, historical, values): at most 18 entries.
-  private readonly shapes = new Map<string, string>()
+  private readonly sql: Statements
+  private readonly leaseTable: LeaseTable
   // True while a write() is open on this connection; write() does not nest.
   private writing = false
   // data_version last seen; it changes when another connection commits.
@@ -148,6 +106,8 @@ export class SqliteLog {
     } catch (err) {
       throw toLogError(err, `open ${options.path}`)
     }
+    this.sql = new Statements(this.db)
+    this.leaseTable = new LeaseTable(this.sql)
     const format = this.stmt('SELECT format FROM meta WHERE id = 1').pluck().get() as number
     if (format !== FORMAT) {
       this.db.close()
@@ -160,23 +120,8 @@ export class SqliteLog {
     }
   }
 
-  /** SQL text per query shape, built once (the shape key is short, the SQL is not). */
-  private shapeSql(shapeKey: string, build: () => string): string {
-    let sql = this.shapes.get(shapeKey)
-    if (sql === undefined) {
-      sql = build()
-      this.shapes.set(shapeKey, sql)
-    }
-    return sql
-  }
-
   private stmt(sql: string): Statement {
-    let s = this.cache.get(sql)
-    if (s === undefined) {
-      s = this.db.prepare(sql)
-      this.cache.set(sql, s)
-    }
-    return s
+    return this.sql.get(sql)
   }
 
   read<T>(fn: (tx: Tx) => T): T {
@@ -289,13 +234,13 @@ export class SqliteLog {
   range(_tx: Tx, q: { interval: Interval; revision: number | undefined; limit: number; withValues: boolean }): RangeRow[] {
     const { shape, start, end } = shapeOf(q.interval)
     const historical = q.revision !== undefined
-    const sql = this.shapeSql(`r:${shape}:${historical}:${q.withValues}`, () =>
+    const statement = this.sql.shaped(`r:${shape}:${historical}:${q.withValues}`, () =>
       rangeSql({ interval: shape, historical, withValues: q.withValues }),
     )
     const params: Record<string, unknown> = { start, limit: q.limit > 0 ? q.limit : -1 }
     if (shape === 'bounded') params['end'] = end
     if (historical) params['rev'] = q.revision
-    return (this.stmt(sql).all(params) as SqlRow[]).map(rangeRow)
+    return (statement.all(params) as SqlRangeRow[]).map(rangeRow)
   }
 
   count(_tx: Tx, interval: Interval, revision: number | undefined): number {
@@ -304,8 +249,7 @@ export class SqliteLog {
     if (shape === 'bounded') params['end'] = end
     if (revision !== undefined) params['rev'] = revision
     const historical = revision !== undefined
-    const sql = this.shapeSql(`c:${shape}:${historical}`, () => countSql(shape, historical))
-    return this.stmt(sql).pluck().get(params) as number
+    return this.sql.shaped(`c:${shape}:${historical}`, () => countSql(shape, historical)).pluck().get(params) as number
   }
 
   append(_tx: WriteTx, row: Omit<LogRow, 'id'>): LogId {
@@ -330,90 +274,37 @@ export class SqliteLog {
   }
 
   lease(_tx: Tx, id: number): LeaseRow | undefined {
-    const r = this.stmt('SELECT id, ttl, deadline_ms FROM lease WHERE id = ?').get(id) as
-      | { id: number; ttl: number; deadline_ms: number }
-      | undefined
-    return r === undefined ? undefined : { id: r.id, ttl: r.ttl, deadlineMs: r.deadline_ms }
+    return this.leaseTable.get(id)
   }
 
   leases(_tx: Tx): LeaseRow[] {
-    const rows = this.stmt('SELECT id, ttl, deadline_ms FROM lease ORDER BY id').all() as Array<{
-      id: number
-      ttl: number
-      deadline_ms: number
-    }>
-    return rows.map((r) => ({ id: r.id, ttl: r.ttl, deadlineMs: r.deadline_ms }))
+    return this.leaseTable.all()
   }
 
   leaseKeys(_tx: Tx, id: number): Buffer[] {
-    return this.stmt('SELECT key FROM live WHERE lease = ? ORDER BY key').pluck().all(id) as Buffer[]
+    return this.leaseTable.keys(id)
   }
 
   leasesExpired(_tx: Tx, nowMs: number, limit: number): number[] {
-    return this.stmt('SELECT id FROM lease WHERE deadline_ms <= ? ORDER BY deadline_ms, id LIMIT CAST(? AS INTEGER)')
-      .pluck()
-      .all(nowMs, limit) as number[]
+    return this.leaseTable.expired(nowMs, limit)
   }
 
   leaseDeadlineMin(_tx: Tx): number | undefined {
-    const v = this.stmt('SELECT min(deadline_ms) FROM lease').pluck().get() as number | null
-    return v ?? undefined
+    return this.leaseTable.deadlineMin()
   }
 
   putLease(_tx: WriteTx, lease: LeaseRow): void {
-    this.stmt('INSERT OR REPLACE INTO lease (id, ttl, deadline_ms) VALUES (?, ?, ?)').run(
-      lease.id,
-      lease.ttl,
-      lease.deadlineMs,
-    )
+    this.leaseTable.put(lease)
   }
 
   deleteLease(_tx: WriteTx, id: number): void {
-    this.stmt('DELETE FROM lease WHERE id = ?').run(id)
+    this.leaseTable.delete(id)
   }
 
-  /** Smallest log id whose row has rev >= revision (ids grow with revisions), or maxId + 1. */
-  private firstIdAtRevision(revision: number): number {
-    const next = this.stmt('SELECT id, rev FROM log WHERE id >= ? ORDER BY id LIMIT 1')
-    let lo = 0
-    let hi = ((this.stmt('SELECT max(id) FROM log').pluck().get() as number | null) ?? 0) + 1
-    // Invariant: every row with id < lo has rev < revision; the row at or after hi (if any) has rev >= revision.
-    while (lo < hi) {
-      const mid = Math.floor((lo + hi) / 2)
-      const r = next.get(mid) as { id: number; rev: number } | undefined
-      if (r === undefined || r.rev >= revision) hi = mid
-      else lo = r.id + 1
-    }
-    return lo
-  }
-
-  compactStep(_tx: WriteTx, revision: number, cursor: number, rowsMax: number): {
-    scanned: number
-    removed: number
-    done: boolean
-    cursor: number
-  } {
-    const boundary = this.firstIdAtRevision(revision)
-    const rows = this.stmt('SELECT id, key, rev, version FROM log WHERE id > ? AND id < ? ORDER BY id LIMIT CAST(? AS INTEGER)').all(
-      cursor,
-      boundary,
-      rowsMax,
-    ) as Array<{ id: number; key: Buffer; rev: number; version: number }>
-    const newer = this.stmt('SELECT 1 FROM log WHERE key = ? AND rev > ? AND rev <= ? LIMIT 1').pluck()
-    const remove = this.stmt('DELETE FROM log WHERE id = ?')
-    let removed = 0
-    for (const r of rows) {
-      // C1: keep, per key, the newest row at or below the compaction revision, unless it is a
-      // tombstone below it. A tombstone exactly at the revision stays (etcd #18089, #19179).
-      const superseded = r.version === 0 || newer.get(r.key, r.rev, revision) !== undefined
-      if (superseded) {
-        remove.run(r.id)
-        removed++
-        this.appendedBytes += r.key.length + WAL_BYTES_PER_ROW_OVERHEAD
-      }
-    }
-    const last = rows[rows.length - 1]
-    return { scanned: rows.length, removed, done: rows.length < rowsMax, cursor: last === undefined ? cursor : last.id }
+  compactStep(_tx: WriteTx, revision: number, cursor: number, rowsMax: number): CompactStepResult {
+    const step = compactStep(this.sql, revision, cursor, rowsMax)
+    this.appendedBytes += step.removedKeyBytes + step.removed * WAL_BYTES_PER_ROW_OVERHEAD
+    return step
   }
 
   vacuumStep(pagesMax: number): number {

@@ -89,7 +89,7 @@ for (const [name, make] of makers()) {
       write(log, history)
       const rowsLeft = (): string[] => [...log.scan(log.autocommit)].map((r) => `${r.key.toString()}@${r.rev}`)
       const step = log.write((tx) => log.compactStep(tx, 5, 0, 100))
-      assert.deepEqual(step, { scanned: 3, removed: 2, done: true, cursor: 3 })
+      assert.deepEqual(step, { scanned: 3, removed: 2, removedKeyBytes: 2, done: true, cursor: 3 })
       assert.deepEqual(rowsLeft(), ['b@4', 'a@5', 'c@6', 'a@7'])
       const again = log.write((tx) => log.compactStep(tx, 6, 0, 100))
       assert.equal(again.removed, 1, 'the tombstone below the new compaction revision goes')

@@ -1,0 +1,62 @@
+// The log's own view of the types mvcc declares in mvcc/log.ts (they match structurally; the
+// log never imports mvcc), and the conversions from SQL rows.
+import { assert } from '../util/index.js'
+
+export type LogId = number & { readonly __brand: 'LogId' }
+export type Tx = { readonly __read: true }
+export type WriteTx = { readonly __read: true; readonly __write: true }
+export type Interval = { point: Buffer } | { start: Buffer; end: Buffer | null }
+
+export interface LiveEntry {
+  id: LogId
+  modRev: number
+  createRev: number
+  version: number
+  lease: number
+}
+
+export interface LogRow {
+  id: LogId
+  key: Buffer
+  rev: number
+  createRev: number
+  version: number
+  lease: number
+  value: Buffer | null
+}
+
+export interface RangeRow {
+  key: Buffer
+  modRev: number
+  createRev: number
+  version: number
+  lease: number
+  value: Buffer | null
+}
+
+export interface LeaseRow {
+  id: number
+  ttl: number
+  deadlineMs: number
+}
+
+export type SqlRangeRow = { key: Buffer; mod_rev: number; create_rev: number; version: number; lease: number; value: Buffer | null }
+export type SqlLogRow = { id: number; rev: number; key: Buffer; create_rev: number; version: number; lease: number; value: Buffer | null }
+
+export function rangeRow(r: SqlRangeRow): RangeRow {
+  return { key: r.key, modRev: r.mod_rev, createRev: r.create_rev, version: r.version, lease: r.lease, value: r.value }
+}
+
+export function logRow(r: SqlLogRow): LogRow {
+  // The pair of the check in append(): what was written as a tombstone reads back as one.
+  assert((r.version === 0) === (r.value === null), `log: row ${r.id} is a tombstone iff it has no value`)
+  return {
+    id: r.id as LogId,
+    key: r.key,
+    rev: r.rev,
+    createRev: r.create_rev,
+    version: r.version,
+    lease: r.lease,
+    value: r.value,
+  }
+}
