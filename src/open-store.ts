@@ -1,7 +1,7 @@
 // Wiring: the SQLite log below, the MVCC store above. The one place that knows both.
 import { createRequire } from 'node:module'
 import { SqliteLog } from './log/index.js'
-import { KvStore, type Log } from './mvcc/index.js'
+import { KvStore, type Log, type ValueTransformer } from './mvcc/index.js'
 import type { Durability } from './mvcc/index.js'
 import { InvalidArgumentError, resolveLimits, systemClock, type Clock, type Limits } from './util/index.js'
 
@@ -26,6 +26,8 @@ export interface OpenStoreOptions {
   leasePollMs?: number
   /** Run WAL checkpoints on a worker thread instead of inside commits. Default true. */
   checkpointThread?: boolean
+  /** Turns values into what is stored and back (encryption at rest); identity by default. */
+  transformer?: ValueTransformer
 }
 
 export type Store = KvStore
@@ -54,5 +56,6 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     durability,
     version: packageVersion,
     leasePollMs: options.leasePollMs ?? 1000,
+    ...(options.transformer === undefined ? {} : { transformer: options.transformer }),
   })
 }

@@ -3,6 +3,7 @@
 // each request in a savepoint, so a request that fails leaves no trace in the batch.
 import { KeyNotFoundError, LeaseNotFoundError, assert, compareBytes, describeKey, unreachable, verify } from '../util/index.js'
 import type { Log, WriteTxn } from './log.js'
+import type { ValueReader } from './values.js'
 import { executeRange, resolveRevision, toKeyValue, type ReadView } from './range.js'
 import type { NCompare, NDelete, NOp, NPut, NTxn } from './request.js'
 import type { DeleteRangeResponse, KeyValue, PutResponse, ResponseOp, TxnResponse } from './types.js'
@@ -20,13 +21,15 @@ export interface BatchState {
 /** One request's view of the batch: all its writes share revision beginRev + 1 (REV7). */
 export class WriteScope {
   readonly beginRev: number
+  readonly log: Log
   // Rows this request has written; > 0 means it will take a new revision.
   private changes = 0
 
   constructor(
-    readonly log: Log,
+    readonly values: ValueReader,
     readonly batch: BatchState,
   ) {
+    this.log = values.log
     this.beginRev = batch.revision
   }
 
@@ -112,7 +115,7 @@ function holds(c: NCompare, kv: KeyValue | undefined): boolean {
 
 /** T2, T3: a missing key compares as zeros, except VALUE, which is then always false. */
 export function evaluateCompare(s: WriteScope, c: NCompare): boolean {
-  const rows = s.log.range(s.batch.tx, {
+  const rows = s.values.range(s.batch.tx, {
     interval: c.interval,
     revision: undefined,
     limit: 0,
@@ -128,13 +131,16 @@ function put(s: WriteScope, p: NPut): PutResponse {
   const { tx } = s.batch
   const cur = s.log.live(tx, p.key)
   // The previous version's row is read only when its value is needed (prevKv, ignoreValue).
-  const prev = cur !== undefined && (p.prevKv || p.ignoreValue) ? s.log.row(tx, cur.id) : undefined
-  assert(prev === undefined || prev.rev === cur?.modRev, 'mvcc: a live key points at its newest log row')
-  let value = p.value
+  const prev = cur !== undefined && (p.prevKv || p.ignoreValue) ? s.values.row(tx, cur.id) : undefined
+  assert(prev === undefined || prev.stored.rev === cur?.modRev, 'mvcc: a live key points at its newest log row')
   let lease = p.lease
+  let value: Buffer
   if (p.ignoreValue) {
-    assert(prev?.value != null, 'mvcc: ignoreValue was checked against an existing key')
-    value = prev.value
+    // The stored bytes are kept as they are: same key, so they stay valid under their AAD.
+    assert(prev?.stored.value != null, 'mvcc: ignoreValue was checked against an existing key')
+    value = prev.stored.value
+  } else {
+    value = s.values.seal(p.key, p.value)
   }
   if (p.ignoreLease) {
     assert(cur !== undefined, 'mvcc: ignoreLease was checked against an existing key')
@@ -148,13 +154,13 @@ function put(s: WriteScope, p: NPut): PutResponse {
   s.log.setLive(tx, p.key, { id, modRev: rev, createRev, version, lease })
   verify(() => s.log.live(tx, p.key)?.id === id, 'mvcc: the live index points at the row just written')
   const response: PutResponse = { revision: rev }
-  if (p.prevKv && prev !== undefined) response.prevKv = toKeyValue({ ...prev, modRev: prev.rev })
+  if (p.prevKv && prev !== undefined) response.prevKv = toKeyValue(prev.plain)
   return response
 }
 
 function deleteRange(s: WriteScope, d: NDelete): DeleteRangeResponse {
   const { tx } = s.batch
-  const rows = s.log.range(tx, { interval: d.interval, revision: undefined, limit: 0, withValues: d.prevKv })
+  const rows = s.values.range(tx, { interval: d.interval, revision: undefined, limit: 0, withValues: d.prevKv })
   for (const r of rows) {
     s.wrote()
     s.log.append(tx, { key: r.key, rev: s.newRevision, createRev: 0, version: 0, lease: 0, value: null })
@@ -183,7 +189,7 @@ function runOps(s: WriteScope, t: NTxn, path: TxnPath): TxnResponse {
 function runOp(s: WriteScope, op: NOp, path: TxnPath | undefined): ResponseOp {
   switch (op.kind) {
     case 'range':
-      return { range: executeRange(s.log, s.batch.tx, s.view(), op.range) }
+      return { range: executeRange(s.values, s.batch.tx, s.view(), op.range) }
     case 'put':
       return { put: put(s, op.put) }
     case 'deleteRange':

@@ -30,6 +30,7 @@ import type {
   TxnRequest,
   TxnResponse,
 } from './types.js'
+import { identityTransformer, ValueReader, type ValueTransformer } from './values.js'
 import { Writer } from './writer.js'
 
 export interface KvStoreOptions {
@@ -40,12 +41,15 @@ export interface KvStoreOptions {
   version: string
   /** How often the lease timer looks for leases granted by other processes. */
   leasePollMs: number
+  /** Encryption at rest (src/encryption); identity when absent. */
+  transformer?: ValueTransformer
 }
 
 export class KvStore {
   private readonly log: Log
   private readonly clock: Clock
   private readonly limits: Readonly<Limits>
+  private readonly values: ValueReader
   private readonly writer: Writer
   private readonly lessor: Lessor
   private readonly compactor: Compactor
@@ -57,9 +61,10 @@ export class KvStore {
     this.log = options.log
     this.clock = options.clock
     this.limits = options.limits
+    this.values = new ValueReader(this.log, options.transformer ?? identityTransformer)
     this.cachedHead = this.log.read((tx) => this.log.head(tx))
     this.writer = new Writer(this.log, this.clock, this.limits.pendingWritesMax, (h) => this.learn(h))
-    this.lessor = new Lessor(this.log, this.writer, this.clock, this.limits, options.leasePollMs)
+    this.lessor = new Lessor(this.values, this.writer, this.clock, this.limits, options.leasePollMs)
     this.compactor = new Compactor(this.log, this.limits.compactionBatchRowsMax, (h) => this.learn(h))
     this.lessor.schedule()
     // A compaction interrupted by a crash or close resumes from its recorded cursor.
@@ -95,7 +100,7 @@ export class KvStore {
   async range(request: RangeRequest): Promise<RangeResponse> {
     this.open()
     const r = new RequestReader(this.limits).range(request)
-    return this.log.read((tx) => executeRange(this.log, tx, this.log.head(tx), r))
+    return this.log.read((tx) => executeRange(this.values, tx, this.log.head(tx), r))
   }
 
   async get(key: BytesLike, options: { revision?: number } = {}): Promise<KeyValue | undefined> {
@@ -103,7 +108,7 @@ export class KvStore {
     const k = new RequestReader(this.limits).key(key)
     const revision = integer(options.revision, 'revision')
     if (revision <= 0) {
-      const [row] = this.log.range(this.log.autocommit, { interval: { point: k }, revision: undefined, limit: 1, withValues: true })
+      const [row] = this.values.range(this.log.autocommit, { interval: { point: k }, revision: undefined, limit: 1, withValues: true })
       return row === undefined ? undefined : toKeyValue(row)
     }
     const r = await this.range({ key: k, revision })
@@ -113,20 +118,20 @@ export class KvStore {
   async put(key: BytesLike, value?: BytesLike, options: PutOptions = {}): Promise<PutResponse> {
     this.open()
     const p = new RequestReader(this.limits).put({ ...options, key, value })
-    return this.writer.submit((b) => applyPut(new WriteScope(this.log, b), p))
+    return this.writer.submit((b) => applyPut(new WriteScope(this.values, b), p))
   }
 
   async deleteRange(request: DeleteRangeRequest): Promise<DeleteRangeResponse> {
     this.open()
     const d = new RequestReader(this.limits).deleteRange(request)
-    return this.writer.submit((b) => applyDeleteRange(new WriteScope(this.log, b), d))
+    return this.writer.submit((b) => applyDeleteRange(new WriteScope(this.values, b), d))
   }
 
   async txn(request: TxnRequest): Promise<TxnResponse> {
     this.open()
     const t = new RequestReader(this.limits).txn(request)
     checkTxnKeys(t.success, t.failure)
-    return this.writer.submit((b) => applyTxn(new WriteScope(this.log, b), t))
+    return this.writer.submit((b) => applyTxn(new WriteScope(this.values, b), t))
   }
 
   /**

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto'
 import { type Clock, InvalidArgumentError, LeaseExistsError, LeaseNotFoundError, type Limits, StorageError, type TimerHandle, assert } from '../util/index.js'
 import { deleteKeys, WriteScope, type BatchState } from './apply.js'
 import type { Log } from './log.js'
+import type { ValueReader } from './values.js'
 import type { Writer } from './writer.js'
 
 const LEASE_ID_MAX = Number.MAX_SAFE_INTEGER
@@ -29,13 +30,17 @@ export class Lessor {
   private timer: TimerHandle | undefined
   private stopped = false
 
+  private readonly log: Log
+
   constructor(
-    private readonly log: Log,
+    private readonly values: ValueReader,
     private readonly writer: Writer,
     private readonly clock: Clock,
     private readonly limits: Readonly<Limits>,
     private readonly pollMs: number,
-  ) {}
+  ) {
+    this.log = values.log
+  }
 
   /** L1: TTL below the minimum is raised to it; an existing ID is refused; ID 0 picks one. */
   grant(b: BatchState, ttlSeconds: number, requestedId: number): { id: number; ttl: number } {
@@ -56,7 +61,7 @@ export class Lessor {
   /** L2: all attached keys are deleted in one revision, in key order. */
   revoke(b: BatchState, id: number): number {
     if (this.log.lease(b.tx, id) === undefined) throw new LeaseNotFoundError(id)
-    const s = new WriteScope(this.log, b)
+    const s = new WriteScope(this.values, b)
     deleteKeys(s, this.log.leaseKeys(b.tx, id))
     this.log.deleteLease(b.tx, id)
     return s.finish()

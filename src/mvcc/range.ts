@@ -2,9 +2,10 @@
 // filters; with a sort order or any min/max filter the whole range is read, filtered, sorted and
 // only then cut to limit; otherwise limit+1 rows are read to learn `more`.
 import { CompactedError, FutureRevisionError } from '../util/index.js'
-import type { Log, RangeRow, ReadTxn } from './log.js'
+import type { ReadTxn } from './log.js'
 import type { NRange } from './request.js'
 import type { KeyValue, RangeResponse, SortOrder } from './types.js'
+import type { PlainRow, ValueReader } from './values.js'
 
 /** The revision a reader sees and the compaction point it must respect. */
 export interface ReadView {
@@ -14,8 +15,8 @@ export interface ReadView {
 
 const EMPTY = Buffer.alloc(0)
 
-export function toKeyValue(r: RangeRow): KeyValue {
-  return {
+export function toKeyValue(r: PlainRow): KeyValue {
+  const kv: KeyValue = {
     key: r.key,
     value: r.value ?? EMPTY,
     createRevision: r.createRev,
@@ -23,6 +24,8 @@ export function toKeyValue(r: RangeRow): KeyValue {
     version: r.version,
     lease: r.lease,
   }
+  if (r.stale) kv.stale = true
+  return kv
 }
 
 /**
@@ -41,7 +44,7 @@ function filtered(r: NRange): boolean {
   return r.minModRevision !== 0 || r.maxModRevision !== 0 || r.minCreateRevision !== 0 || r.maxCreateRevision !== 0
 }
 
-function keep(r: NRange, row: RangeRow): boolean {
+function keep(r: NRange, row: PlainRow): boolean {
   if (r.maxModRevision !== 0 && row.modRev > r.maxModRevision) return false
   if (r.minModRevision !== 0 && row.modRev < r.minModRevision) return false
   if (r.maxCreateRevision !== 0 && row.createRev > r.maxCreateRevision) return false
@@ -56,8 +59,8 @@ function effectiveOrder(r: NRange): SortOrder {
   return r.sortOrder
 }
 
-function sortRows(rows: RangeRow[], r: NRange, order: SortOrder): void {
-  const cmp = (a: RangeRow, b: RangeRow): number => {
+function sortRows(rows: PlainRow[], r: NRange, order: SortOrder): void {
+  const cmp = (a: PlainRow, b: PlainRow): number => {
     switch (r.sortTarget) {
       case 'KEY':
         return Buffer.compare(a.key, b.key)
@@ -75,17 +78,17 @@ function sortRows(rows: RangeRow[], r: NRange, order: SortOrder): void {
   rows.sort(order === 'DESCEND' ? (a, b) => cmp(b, a) : cmp)
 }
 
-export function executeRange(log: Log, tx: ReadTxn, view: ReadView, r: NRange): RangeResponse {
+export function executeRange(values: ValueReader, tx: ReadTxn, view: ReadView, r: NRange): RangeResponse {
   const revision = resolveRevision(view, r.revision)
   if (r.countOnly) {
-    return { revision: view.revision, kvs: [], count: log.count(tx, r.interval, revision), more: false }
+    return { revision: view.revision, kvs: [], count: values.count(tx, r.interval, revision), more: false }
   }
   const order = effectiveOrder(r)
   const readAll = r.sortOrder !== 'NONE' || filtered(r)
   const fetch = readAll || r.limit <= 0 ? 0 : r.limit + 1
   const needValues = !r.keysOnly || (order !== 'NONE' && r.sortTarget === 'VALUE')
-  let rows = log.range(tx, { interval: r.interval, revision, limit: fetch, withValues: needValues })
-  const count = fetch === 0 || rows.length < fetch ? rows.length : log.count(tx, r.interval, revision)
+  let rows = values.range(tx, { interval: r.interval, revision, limit: fetch, withValues: needValues })
+  const count = fetch === 0 || rows.length < fetch ? rows.length : values.count(tx, r.interval, revision)
   if (filtered(r)) rows = rows.filter((row) => keep(r, row))
   if (order !== 'NONE') sortRows(rows, r, order)
   let more = false
@@ -94,6 +97,11 @@ export function executeRange(log: Log, tx: ReadTxn, view: ReadView, r: NRange): 
     more = true
   }
   const kvs = rows.map(toKeyValue)
-  if (r.keysOnly) for (const kv of kvs) kv.value = EMPTY
+  if (r.keysOnly) {
+    for (const kv of kvs) {
+      kv.value = EMPTY
+      delete kv.stale
+    }
+  }
   return { revision: view.revision, kvs, count, more }
 }

@@ -13,6 +13,9 @@ export interface KeyValue {
   version: number
   /** Attached lease ID, or 0. */
   lease: number
+  /** Present, and true, only when the value was stored under an encryption key that is no
+   *  longer the first (it should be rewritten: see reencrypt in the object layer). */
+  stale?: true
 }
 
 export type SortOrder = 'NONE' | 'ASCEND' | 'DESCEND'
