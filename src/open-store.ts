@@ -24,6 +24,9 @@ export interface OpenStoreOptions {
   rebuildIndex?: boolean
   /** How often leases granted by other processes are looked for. Default 1000 ms. */
   leasePollMs?: number
+  /** While something listens for commits (a watch), how often other processes' commits are
+   *  looked for. Default 25 ms. */
+  remotePollMs?: number
   /** Run WAL checkpoints on a worker thread instead of inside commits. Default true. */
   checkpointThread?: boolean
   /** Turns values into what is stored and back (encryption at rest); identity by default. */
@@ -56,6 +59,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     durability,
     version: packageVersion,
     leasePollMs: options.leasePollMs ?? 1000,
+    remotePollMs: options.remotePollMs ?? 25,
     ...(options.transformer === undefined ? {} : { transformer: options.transformer }),
   })
 }

@@ -11,7 +11,7 @@ export interface CompactStepResult {
 }
 
 /** Smallest log id whose row has rev >= revision (ids grow with revisions), or maxId + 1. */
-function firstIdAtRevision(sql: Statements, revision: number): number {
+export function firstIdAtRevision(sql: Statements, revision: number): number {
   const next = sql.get('SELECT id, rev FROM log WHERE id >= ? ORDER BY id LIMIT 1')
   let lo = 0
   let hi = ((sql.get('SELECT max(id) FROM log').pluck().get() as number | null) ?? 0) + 1

@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { CorruptionError, LogError, StorageError, assert } from '../util/index.js'
 import { Checkpointer } from './checkpointer.js'
-import { compactStep, type CompactStepResult } from './compaction-sql.js'
+import { compactStep, firstIdAtRevision, type CompactStepResult } from './compaction-sql.js'
 import { LeaseTable } from './lease-table.js'
 import { countSql, rangeSql, type IntervalShape } from './range-sql.js'
 import {
@@ -222,6 +222,24 @@ export class SqliteLog {
   lastRowRevision(_tx: Tx): number | undefined {
     const v = this.stmt('SELECT rev FROM log ORDER BY id DESC LIMIT 1').pluck().get() as number | undefined
     return v
+  }
+
+  /** Up to `limit` rows after `afterId`, in append order: how committed events are read. */
+  tail(_tx: Tx, afterId: number, limit: number): LogRow[] {
+    const rows = this.stmt(
+      'SELECT id, rev, key, create_rev, version, lease, value FROM log WHERE id > ? ORDER BY id LIMIT CAST(? AS INTEGER)',
+    ).all(afterId, limit) as SqlLogRow[]
+    return rows.map(logRow)
+  }
+
+  /** Position just before the first row at or above `revision`: tail(from) starts at that revision. */
+  positionBefore(_tx: Tx, revision: number): number {
+    return firstIdAtRevision(this.sql, revision) - 1
+  }
+
+  /** Position of the newest row (0 for an empty log). */
+  lastPosition(_tx: Tx): number {
+    return (this.stmt('SELECT max(id) FROM log').pluck().get() as number | null) ?? 0
   }
 
   row(_tx: Tx, id: LogId): LogRow | undefined {

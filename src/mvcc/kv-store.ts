@@ -1,6 +1,6 @@
 // The store: etcd v3's KV, Lease and Maintenance calls over a Log. Reads run at once on a read
 // snapshot; writes go through the group-commit writer and resolve once durable.
-import { type BytesLike, type Clock, CompactedError, FutureRevisionError, type Limits, StoreClosedError } from '../util/index.js'
+import { type BytesLike, type Clock, type TimerHandle, CompactedError, FutureRevisionError, type Limits, StoreClosedError } from '../util/index.js'
 import { applyDeleteRange, applyPut, applyTxn, WriteScope } from './apply.js'
 import { checkStore } from './check.js'
 import { Compactor } from './compactor.js'
@@ -32,6 +32,7 @@ import type {
 } from './types.js'
 import { identityTransformer, ValueReader, type ValueTransformer } from './values.js'
 import { Writer } from './writer.js'
+import { readEvents, type EventBatch } from './events.js'
 
 export interface KvStoreOptions {
   log: Log
@@ -41,6 +42,8 @@ export interface KvStoreOptions {
   version: string
   /** How often the lease timer looks for leases granted by other processes. */
   leasePollMs: number
+  /** While someone listens for commits, how often commits of other processes are looked for. */
+  remotePollMs: number
   /** Encryption at rest (src/encryption); identity when absent. */
   transformer?: ValueTransformer
 }
@@ -56,6 +59,10 @@ export class KvStore {
   // Last head this process knows; refreshed when another connection commits (data_version).
   private cachedHead: Head
   private closed = false
+  // Called after every commit that moved the head (local, or noticed from another process).
+  private readonly commitListeners = new Set<(head: Head) => void>()
+  // Polls for other processes' commits while there are listeners.
+  private remotePoll: TimerHandle | undefined
 
   constructor(private readonly options: KvStoreOptions) {
     this.log = options.log
@@ -74,11 +81,54 @@ export class KvStore {
   private learn(head: Head): void {
     // Another process may have moved further than this commit; never step back.
     if (head.revision >= this.cachedHead.revision) this.cachedHead = head
+    for (const listener of this.commitListeners) listener(this.cachedHead)
   }
 
   private head(): Head {
-    if (this.log.changedElsewhere()) this.cachedHead = this.log.read((tx) => this.log.head(tx))
+    if (this.log.changedElsewhere()) this.learn(this.log.read((tx) => this.log.head(tx)))
     return this.cachedHead
+  }
+
+  /**
+   * Calls `listener` after every commit that moves the store: local writes (before their callers
+   * are answered, as etcd hands events to watchers first, W16), compactions, and commits of other
+   * processes (looked for every remotePollMs while anyone listens). Returns the unsubscribe.
+   */
+  onCommit(listener: (head: { revision: number; compactRevision: number }) => void): () => void {
+    this.open()
+    this.commitListeners.add(listener)
+    this.pollRemote()
+    return () => {
+      this.commitListeners.delete(listener)
+    }
+  }
+
+  private pollRemote(): void {
+    if (this.remotePoll !== undefined || this.commitListeners.size === 0 || this.closed) return
+    this.remotePoll = this.clock.setTimer(this.options.remotePollMs, () => {
+      this.remotePoll = undefined
+      if (this.closed) return
+      this.head()
+      this.pollRemote()
+    })
+  }
+
+  /** Committed events after log position `after` (about `limit`, whole revisions), in order. */
+  readEvents(after: number, limit: number): EventBatch {
+    this.open()
+    return this.log.read((tx) => readEvents(this.values, tx, this.log.head(tx), after, limit))
+  }
+
+  /** The position to read events from so that the first one is at or above `revision`. */
+  eventPositionBefore(revision: number): number {
+    this.open()
+    return this.log.read((tx) => this.log.positionBefore(tx, revision))
+  }
+
+  /** The position of the newest event (0 when the log is empty). */
+  lastEventPosition(): number {
+    this.open()
+    return this.log.lastPosition(this.log.autocommit)
   }
 
   private open(): void {
@@ -237,6 +287,8 @@ export class KvStore {
     if (this.closed) return
     await this.writer.drain()
     this.closed = true
+    this.remotePoll?.cancel()
+    this.commitListeners.clear()
     this.lessor.stop()
     this.compactor.stop()
     await this.log.close()

@@ -115,6 +115,12 @@ export interface Log {
   setCompacted(tx: WriteTxn, compactedRevision: number): void
 
   live(tx: ReadTxn, key: Buffer): LiveEntry | undefined
+  /** Up to `limit` rows after position `afterId`, in append (= revision, op) order. */
+  tail(tx: ReadTxn, afterId: number, limit: number): LogRow[]
+  /** The position to tail from so that the first row read is the first one at or above `revision`. */
+  positionBefore(tx: ReadTxn, revision: number): number
+  /** Position of the newest row; 0 for an empty log. */
+  lastPosition(tx: ReadTxn): number
   /** Revision of the newest row, or undefined for an empty log. */
   lastRowRevision(tx: ReadTxn): number | undefined
   row(tx: ReadTxn, id: LogId): LogRow | undefined
