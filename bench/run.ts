@@ -3,12 +3,14 @@
 //   npm run bench                                  full run (a few minutes), rewrites BENCHMARKS.md
 //   npm run bench -- --quick                       each bench once at tiny size, no file written
 //   npm run bench -- --sizes=10000,100000 --rounds=3 --phase-ms=2000 --no-write
+//   npm run bench -- --history-keys=20000 --history-versions=4 --compaction-rounds=3
 //
 // --quick is what test/bench/smoke.test.ts runs so that no benchmark rots.
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { runPointSqlBench } from './log/point-sql.bench.js'
+import { runCompactionBench, type CompactionBenchOptions } from './mvcc/compaction.bench.js'
 import { populate } from './mvcc/populate.js'
 import { runPutBench, type PutBenchOptions } from './mvcc/put.bench.js'
 import { runScaleBench, type ScaleBenchOptions } from './mvcc/scale.bench.js'
@@ -24,6 +26,9 @@ const { values: flags } = parseArgs({
     sizes: { type: 'string' },
     rounds: { type: 'string' },
     'phase-ms': { type: 'string' },
+    'history-keys': { type: 'string' },
+    'history-versions': { type: 'string' },
+    'compaction-rounds': { type: 'string' },
   },
 })
 
@@ -43,12 +48,22 @@ const scaleOptions: ScaleBenchOptions = quick
   ? { sizes, putTimeMs: 100, getTimeMs: 50, getRounds: 1, warmupMs: 10 }
   : { sizes, putTimeMs: 3000, getTimeMs: 1000, getRounds: 3, warmupMs: 250 }
 const pointSqlKeys = quick ? 1_000 : 10_000
+const compactionOptions: CompactionBenchOptions = {
+  keys: positive(flags['history-keys'], quick ? 500 : 50_000, 'history-keys'),
+  versions: positive(flags['history-versions'], 4, 'history-versions'),
+  writers: [1, 8],
+  rounds: positive(flags['compaction-rounds'], quick ? 1 : 5, 'compaction-rounds'),
+  warmupMs: quick ? 20 : 300,
+  baselineMs: quick ? 150 : 3000,
+}
 
 const settings = quick
   ? 'quick (smoke) mode: tiny sizes, one short phase each; figures are meaningless'
   : `put phases ${putOptions.rounds} rounds x (${putOptions.warmupMs} ms warm-up + ${putOptions.phaseMs} ms), ` +
     `scale sizes ${sizes.join(', ')} keys, strict put ${scaleOptions.putTimeMs} ms and get ` +
-    `${scaleOptions.getRounds} x ${scaleOptions.getTimeMs} ms per size, seeds fixed (bench/support/rng.ts)`
+    `${scaleOptions.getRounds} x ${scaleOptions.getTimeMs} ms per size, ` +
+    `compaction history ${compactionOptions.keys} keys x ${compactionOptions.versions} versions, ${compactionOptions.rounds} rounds ` +
+    `(${compactionOptions.baselineMs} ms baseline), seeds fixed (bench/support/rng.ts)`
 
 const log = (line: string): void => console.log(line)
 const started = performance.now()
@@ -72,8 +87,11 @@ try {
   dir.remove()
 }
 
+log('writes during physical compaction')
+const compaction = await runCompactionBench(compactionOptions, log)
+
 const command = ['npm run bench', ...(process.argv.slice(2).length > 0 ? ['--', ...process.argv.slice(2)] : [])].join(' ')
-const results: Results = { command, settings, machine, puts, scale, pointSql, elapsedS: (performance.now() - started) / 1000 }
+const results: Results = { command, settings, machine, puts, scale, pointSql, compaction, elapsedS: (performance.now() - started) / 1000 }
 log('')
 log(consoleReport(results))
 

@@ -1,7 +1,18 @@
 // BENCHMARKS.md, rewritten by every full `npm run bench`. Only what this run measured goes in the
 // tables; the etcd figures are quoted from shared/reference/etcd-baseline.md and labelled so.
+import { LATENCY_TARGET_MS } from '../mvcc/compaction.bench.js'
 import type { Results } from './report.js'
-import { getTable, markdownTable, pointSqlTable, putRatioTable, putTable, scaleTable } from './report.js'
+import {
+  compactionLatencyTable,
+  compactionRatioTable,
+  compactionTable,
+  getTable,
+  markdownTable,
+  pointSqlTable,
+  putRatioTable,
+  putTable,
+  scaleTable,
+} from './report.js'
 
 export function benchmarksMd(r: Results): string {
   const m = r.machine
@@ -74,6 +85,26 @@ separate file (\`put/strict/writers=1/raw-same-rows/reference-for-keys=N\`): com
 "put p50 / raw ref" column across sizes rather than the bare put p50.
 
 ${markdownTable(scaleTable(r.scale))}
+
+## 4. Writes during physical compaction
+
+Claim: no single write waits more than ~${LATENCY_TARGET_MS} ms behind compaction of a large history. A store is
+filled once through \`store.put\` (durability 'relaxed') with ${r.compaction.keys.toLocaleString('en-US')} keys x ${r.compaction.versions} versions of 256-byte
+values (${(r.compaction.keys * r.compaction.versions).toLocaleString('en-US')} log rows, ${(r.compaction.fileBytes / 1024 ** 2).toFixed(1)} MiB file, ${r.compaction.populateS.toFixed(1)} s), closed, and each round copies that
+file (no -wal/-shm left after close) once per writer count and reopens it with durability
+'strict'. Then N closed-loop writers put new keys: first a baseline phase with nothing else
+running, then again while \`compact(revision, { physical: true })\` of the whole history runs
+(latencies of the puts submitted from compact() to its completion; the writers run throughout).
+Compaction removes rows in steps of at most 500 (limits.compactionBatchRowsMax), each its own
+transaction, then vacuums 128 pages per step. Figures are medians over rounds of each round's
+percentile; "worst max" is the largest over rounds. \`dbSize\` is \`status().dbSize\` (main file
+only, not the WAL) and in use is \`dbSizeInUse\`.
+
+${markdownTable(compactionTable(r.compaction))}
+
+${markdownTable(compactionLatencyTable(r.compaction))}
+
+${markdownTable(compactionRatioTable(r.compaction))}
 
 ## Reference: real etcd 3.4 on this machine (measured separately)
 

@@ -1,5 +1,6 @@
 // Turns results into text: a plain table for the console and the BENCHMARKS.md document.
 import type { PointSqlRow } from '../log/point-sql.bench.js'
+import { LATENCY_TARGET_MS, overRounds, type CompactionResult, type CompactionRound } from '../mvcc/compaction.bench.js'
 import type { PutGroup } from '../mvcc/put.bench.js'
 import type { ScaleRow } from '../mvcc/scale.bench.js'
 import type { Machine } from './machine.js'
@@ -12,6 +13,7 @@ export interface Results {
   puts: PutGroup[]
   scale: ScaleRow[]
   pointSql: PointSqlRow[]
+  compaction: CompactionResult
   elapsedS: number
 }
 
@@ -110,6 +112,67 @@ export function pointSqlTable(rows: readonly PointSqlRow[]): Table {
   }
 }
 
+const mib = (bytes: number): string => (bytes / 1024 ** 2).toFixed(1)
+
+export function compactionTable(c: CompactionResult): Table {
+  const rows = c.rows.map((row) => {
+    const s = row.rounds.map((r) => r.compactionMs / 1000)
+    const size = (total: (r: CompactionRound) => number, inUse: (r: CompactionRound) => number): string =>
+      `${mib(overRounds(row, total))} (${mib(overRounds(row, inUse))})`
+    return [
+      String(row.writers),
+      int(row.historyRows),
+      int(overRounds(row, (r) => r.rowsRemoved)),
+      median(s).toFixed(2),
+      `${Math.min(...s).toFixed(2)}–${Math.max(...s).toFixed(2)}`,
+      size((r) => r.dbSizeBefore, (r) => r.dbSizeInUseBefore),
+      size((r) => r.dbSizeAfter, (r) => r.dbSizeInUseAfter),
+      int(overRounds(row, (r) => r.baselinePutsPerSec)),
+      int(overRounds(row, (r) => r.duringPutsPerSec)),
+    ]
+  })
+  return {
+    head: ['writers', 'history rows', 'rows removed', 'compaction s (median)', 'range over rounds', 'dbSize MiB before (in use)', 'after (in use)', 'puts/s baseline', 'puts/s during'],
+    rows,
+  }
+}
+
+export function compactionLatencyTable(c: CompactionResult): Table {
+  const rows = c.rows.flatMap((row) =>
+    [
+      { task: row.baselineTask, pick: (r: CompactionRound) => r.baseline },
+      { task: row.duringTask, pick: (r: CompactionRound) => r.during },
+    ].map(({ task, pick }) => [
+      `\`${task}\``,
+      int(overRounds(row, (r) => pick(r).samples)),
+      ms(overRounds(row, (r) => pick(r).p50)),
+      ms(overRounds(row, (r) => pick(r).p99)),
+      ms(overRounds(row, (r) => pick(r).p999)),
+      ms(overRounds(row, (r) => pick(r).max)),
+      ms(Math.max(...row.rounds.map((r) => pick(r).max))),
+    ]),
+  )
+  return { head: ['task', 'puts measured', 'p50 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'worst max ms'], rows }
+}
+
+export function compactionRatioTable(c: CompactionResult): Table {
+  const rows = c.rows.map((row) => {
+    const worst = Math.max(...row.rounds.map((r) => r.during.max))
+    return [
+      String(row.writers),
+      ratio(overRounds(row, (r) => r.during.p50 / r.baseline.p50)),
+      ratio(overRounds(row, (r) => r.during.p99 / r.baseline.p99)),
+      ms(Math.max(...row.rounds.map((r) => r.baseline.max))),
+      ms(worst),
+      worst <= LATENCY_TARGET_MS ? 'met' : 'NOT met',
+    ]
+  })
+  return {
+    head: ['writers', 'p50 during / baseline', 'p99 during / baseline', 'worst max baseline ms', 'worst max during ms', `target: every put <= ${LATENCY_TARGET_MS} ms`],
+    rows,
+  }
+}
+
 export function consoleReport(r: Results): string {
   return [
     `durable puts (${r.settings})`,
@@ -125,6 +188,13 @@ export function consoleReport(r: Results): string {
     '',
     'point-read SQL alone',
     consoleTable(pointSqlTable(r.pointSql)),
+    '',
+    `writes during physical compaction (history ${r.compaction.keys} keys x ${r.compaction.versions} versions)`,
+    consoleTable(compactionTable(r.compaction)),
+    '',
+    consoleTable(compactionLatencyTable(r.compaction)),
+    '',
+    consoleTable(compactionRatioTable(r.compaction)),
     '',
     `done in ${r.elapsedS.toFixed(0)} s`,
   ].join('\n')

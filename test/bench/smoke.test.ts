@@ -26,6 +26,8 @@ test('bench --quick runs every benchmark', { timeout: 60_000 }, () => {
     'get/keys=1000/store',
     'put/strict/writers=1/keys=2000',
     'log/point-sql/keys=1000/store-limit-literal',
+    'compaction/history=500x4/writers=1/baseline',
+    'compaction/history=500x4/writers=8/during-physical-compact',
   ]) {
     assert.ok(run.stdout.includes(task), `bench --quick output lacks ${task}:\n${run.stdout}`)
   }
