@@ -5,7 +5,7 @@
 // at most one step. When the rows are gone, free pages go back to the file system in steps
 // (incremental vacuum).
 import type { Head, Log } from './log.js'
-import { StorageError, defer } from '../util/index.js'
+import { type Clock, StorageError, type TimerHandle, defer } from '../util/index.js'
 
 const VACUUM_PAGES_PER_STEP = 128
 
@@ -24,10 +24,15 @@ export class Compactor {
   // Callers of compact(..., { physical: true }), waiting for removal up to their revision.
   private waiters: Waiter[] = []
 
+  // Pending retry after a failed step, if any.
+  private retry: TimerHandle | undefined
+
   constructor(
     private readonly log: Log,
     private readonly rowsPerStep: number,
     private readonly onProgress: (head: Head) => void,
+    private readonly clock: Clock,
+    private readonly retryMs: number,
   ) {}
 
   /** Starts removal if compaction is behind the compaction point; harmless if it is not. */
@@ -50,6 +55,7 @@ export class Compactor {
 
   stop(): void {
     this.stopped = true
+    this.retry?.cancel()
     for (const w of this.waiters) w.reject(new StorageError('ServiceUnavailable', 'mvcc: store closed during compaction'))
     this.waiters = []
   }
@@ -108,5 +114,11 @@ export class Compactor {
     this.again = false
     for (const w of this.waiters) w.reject(err)
     this.waiters = []
+    // Try again later even if nobody asks: the removal must finish eventually.
+    this.retry?.cancel()
+    this.retry = this.clock.setTimer(this.retryMs, () => {
+      this.retry = undefined
+      this.kick()
+    })
   }
 }

@@ -34,6 +34,9 @@ import { identityTransformer, ValueReader, type ValueTransformer } from './value
 import { Writer } from './writer.js'
 import { readEvents, type EventBatch } from './events.js'
 
+// After a failed background compaction step (lock held elsewhere, I/O error), wait this long.
+const COMPACTION_RETRY_MS = 1000
+
 export interface KvStoreOptions {
   log: Log
   clock: Clock
@@ -72,7 +75,7 @@ export class KvStore {
     this.cachedHead = this.log.read((tx) => this.log.head(tx))
     this.writer = new Writer(this.log, this.clock, this.limits.pendingWritesMax, (h) => this.learn(h))
     this.lessor = new Lessor(this.values, this.writer, this.clock, this.limits, options.leasePollMs)
-    this.compactor = new Compactor(this.log, this.limits.compactionBatchRowsMax, (h) => this.learn(h))
+    this.compactor = new Compactor(this.log, this.limits.compactionBatchRowsMax, (h) => this.learn(h), this.clock, COMPACTION_RETRY_MS)
     this.lessor.schedule()
     // A compaction interrupted by a crash or close resumes from its recorded cursor.
     if (this.cachedHead.compactedRevision < this.cachedHead.compactRevision) this.compactor.kick()
@@ -202,6 +205,12 @@ export class KvStore {
     if (options.physical === true) await this.compactor.whenDone(rev)
     else this.compactor.kick()
     return response
+  }
+
+  /** Resolves once old rows are removed and space reclaimed up to the current compaction point. */
+  async compactionDone(): Promise<void> {
+    this.open()
+    await this.compactor.whenDone(this.head().compactRevision)
   }
 
   async leaseGrant(ttlSeconds: number, id = 0): Promise<LeaseGrantResponse> {
