@@ -8,6 +8,9 @@ import type { Head, Log } from './log.js'
 import { type Clock, StorageError, type TimerHandle, defer } from '../util/index.js'
 
 const VACUUM_PAGES_PER_STEP = 128
+// A step gives way to queued writes, but only this many times in a row, so compaction still
+// progresses under a steady write load.
+const YIELDS_IN_A_ROW_MAX = 4
 
 interface Waiter {
   revision: number
@@ -26,6 +29,8 @@ export class Compactor {
 
   // Pending retry after a failed step, if any.
   private retry: TimerHandle | undefined
+  // Steps skipped in a row because writes were queued.
+  private yields = 0
 
   constructor(
     private readonly log: Log,
@@ -33,7 +38,20 @@ export class Compactor {
     private readonly onProgress: (head: Head) => void,
     private readonly clock: Clock,
     private readonly retryMs: number,
+    /** True while writes are queued: they go first. */
+    private readonly writesWaiting: () => boolean,
   ) {}
+
+  /** Runs `work` now, or later if writes are waiting (a bounded number of times in a row). */
+  private whenWritesAllow(work: () => void): void {
+    if (this.writesWaiting() && this.yields < YIELDS_IN_A_ROW_MAX) {
+      this.yields++
+      defer(() => this.whenWritesAllow(work))
+      return
+    }
+    this.yields = 0
+    work()
+  }
 
   /** Starts removal if compaction is behind the compaction point; harmless if it is not. */
   kick(): void {
@@ -77,8 +95,8 @@ export class Compactor {
       return
     }
     this.onProgress(head)
-    if (head.compactedRevision < head.compactRevision) defer(() => this.step())
-    else defer(() => this.vacuum(head.compactedRevision))
+    if (head.compactedRevision < head.compactRevision) defer(() => this.whenWritesAllow(() => this.step()))
+    else defer(() => this.whenWritesAllow(() => this.vacuum(head.compactedRevision)))
   }
 
   private vacuum(compacted: number): void {
@@ -91,7 +109,7 @@ export class Compactor {
       return
     }
     if (free > 0) {
-      defer(() => this.vacuum(compacted))
+      defer(() => this.whenWritesAllow(() => this.vacuum(compacted)))
       return
     }
     const done = this.waiters.filter((w) => w.revision <= compacted)

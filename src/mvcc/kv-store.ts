@@ -75,7 +75,14 @@ export class KvStore {
     this.cachedHead = this.log.read((tx) => this.log.head(tx))
     this.writer = new Writer(this.log, this.clock, this.limits.pendingWritesMax, (h) => this.learn(h))
     this.lessor = new Lessor(this.values, this.writer, this.clock, this.limits, options.leasePollMs)
-    this.compactor = new Compactor(this.log, this.limits.compactionBatchRowsMax, (h) => this.learn(h), this.clock, COMPACTION_RETRY_MS)
+    this.compactor = new Compactor(
+      this.log,
+      this.limits.compactionBatchRowsMax,
+      (h) => this.learn(h),
+      this.clock,
+      COMPACTION_RETRY_MS,
+      () => this.writer.pending > 0,
+    )
     this.lessor.schedule()
     // A compaction interrupted by a crash or close resumes from its recorded cursor.
     if (this.cachedHead.compactedRevision < this.cachedHead.compactRevision) this.compactor.kick()
@@ -272,6 +279,7 @@ export class KvStore {
       compactRevision: head.compactRevision,
       dbSize: s.pageCount * s.pageSize,
       dbSizeInUse: (s.pageCount - s.freelistCount) * s.pageSize,
+      walSize: s.walBytes,
       leases: this.log.leases(this.log.autocommit).length,
       durability: this.options.durability,
       path: this.log.path,

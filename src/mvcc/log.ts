@@ -77,6 +77,8 @@ export interface LogStats {
   pageSize: number
   pageCount: number
   freelistCount: number
+  /** Size of the write-ahead log file (0 in memory). */
+  walBytes: number
 }
 
 export interface CompactionStep {

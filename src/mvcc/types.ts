@@ -163,6 +163,8 @@ export interface StatusResponse {
   dbSize: number
   /** Bytes of pages holding data. */
   dbSizeInUse: number
+  /** Bytes of the write-ahead log file beside the database (disk in use = dbSize + walSize). */
+  walSize: number
   leases: number
   durability: Durability
   path: string

@@ -41,6 +41,10 @@ test('the main connection auto-checkpoints only as a backstop while the thread r
   const pages = (log: SqliteLog): number =>
     log.read(() => (log as unknown as { db: { pragma(s: string, o: object): number } }).db.pragma('wal_autocheckpoint', { simple: true }))
   assert.equal(pages(withThread), 16_384)
+  const keep = (withThread as unknown as { db: { pragma(s: string, o: object): number } }).db.pragma('journal_size_limit', { simple: true })
+  assert.equal(keep, 16 * 1024 * 1024, 'a restarted WAL is cut back to 16 MiB')
+  commit(withThread, 0)
+  assert.ok(withThread.stats().walBytes > 8192, 'stats report the WAL file size')
   assert.equal(pages(without), 1000, 'SQLite default when checkpoints stay on the main thread')
   assert.equal(without.checkpointer, undefined)
   await withThread.close()
