@@ -95,6 +95,9 @@ export class SqliteLog {
   private dataVersion: number
   // Bytes appended by the open write transaction (keys and values), for the WAL estimate.
   private appendedBytes = 0
+  // Write statements started in the open write transaction (counted before they run, so a
+  // statement that fails counts too: the caller must then treat the transaction as dirty).
+  private writes = 0
   // Runs checkpoints off the main thread; undefined for in-memory databases or when disabled.
   readonly checkpointer: Checkpointer | undefined
 
@@ -155,6 +158,7 @@ export class SqliteLog {
     }
     this.writing = true
     this.appendedBytes = 0
+    this.writes = 0
     let result: T
     try {
       result = fn(WRITE)
@@ -169,24 +173,17 @@ export class SqliteLog {
     return result
   }
 
-  attempt<T>(_tx: WriteTx, fn: () => T): T {
-    assert(this.writing, 'log: attempt() runs inside write()')
-    this.stmt('SAVEPOINT attempt').run()
+  writesInTransaction(_tx: WriteTx): number {
+    return this.writes
+  }
+
+  /** Runs one write statement (or a group): counted first, SQLite errors turned into LogError. */
+  private mutate<T>(fn: () => T): T {
+    assert(this.writing, 'log: writes happen inside write()')
+    this.writes++
     try {
-      const result = fn()
-      this.stmt('RELEASE attempt').run()
-      return result
+      return fn()
     } catch (err) {
-      if (!this.db.inTransaction) {
-        const lost = toLogError(err, 'write transaction')
-        throw new LogError(
-          lost instanceof Error ? lost.message : 'log: write transaction lost',
-          lost instanceof LogError ? lost.sqliteCode : undefined,
-          { cause: err, transactionLost: true },
-        )
-      }
-      this.stmt('ROLLBACK TO attempt').run()
-      this.stmt('RELEASE attempt').run()
       throw toLogError(err, 'write')
     }
   }
@@ -211,15 +208,15 @@ export class SqliteLog {
   }
 
   setRevision(_tx: WriteTx, revision: number): void {
-    this.stmt('UPDATE meta SET revision = ? WHERE id = 1').run(revision)
+    this.mutate(() => this.stmt('UPDATE meta SET revision = ? WHERE id = 1').run(revision))
   }
 
   setCompaction(_tx: WriteTx, compactRevision: number, cursor: number): void {
-    this.stmt('UPDATE meta SET compact_revision = ?, compact_cursor = ? WHERE id = 1').run(compactRevision, cursor)
+    this.mutate(() => this.stmt('UPDATE meta SET compact_revision = ?, compact_cursor = ? WHERE id = 1').run(compactRevision, cursor))
   }
 
   setCompacted(_tx: WriteTx, compactedRevision: number): void {
-    this.stmt('UPDATE meta SET compacted_revision = ? WHERE id = 1').run(compactedRevision)
+    this.mutate(() => this.stmt('UPDATE meta SET compacted_revision = ? WHERE id = 1').run(compactedRevision))
   }
 
   live(_tx: Tx, key: Buffer): LiveEntry | undefined {
@@ -285,22 +282,31 @@ export class SqliteLog {
   append(_tx: WriteTx, row: Omit<LogRow, 'id'>): LogId {
     assert((row.version === 0) === (row.value === null), 'log: a tombstone, and only a tombstone, has no value')
     this.appendedBytes += row.key.length + (row.value?.length ?? 0) + WAL_BYTES_PER_ROW_OVERHEAD
-    const info = this.stmt(
-      'INSERT INTO log (rev, key, create_rev, version, lease, value) VALUES (?, ?, ?, ?, ?, ?)',
-    ).run(row.rev, row.key, row.createRev, row.version, row.lease, row.value)
+    const info = this.mutate(() =>
+      this.stmt('INSERT INTO log (rev, key, create_rev, version, lease, value) VALUES (?, ?, ?, ?, ?, ?)').run(
+        row.rev,
+        row.key,
+        row.createRev,
+        row.version,
+        row.lease,
+        row.value,
+      ),
+    )
     return Number(info.lastInsertRowid) as LogId
   }
 
   setLive(_tx: WriteTx, key: Buffer, e: LiveEntry): void {
-    this.stmt(
-      `INSERT INTO live (key, id, mod_rev, create_rev, version, lease) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (key) DO UPDATE SET id = excluded.id, mod_rev = excluded.mod_rev,
-         create_rev = excluded.create_rev, version = excluded.version, lease = excluded.lease`,
-    ).run(key, e.id, e.modRev, e.createRev, e.version, e.lease)
+    this.mutate(() =>
+      this.stmt(
+        `INSERT INTO live (key, id, mod_rev, create_rev, version, lease) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (key) DO UPDATE SET id = excluded.id, mod_rev = excluded.mod_rev,
+           create_rev = excluded.create_rev, version = excluded.version, lease = excluded.lease`,
+      ).run(key, e.id, e.modRev, e.createRev, e.version, e.lease),
+    )
   }
 
   deleteLive(_tx: WriteTx, key: Buffer): void {
-    this.stmt('DELETE FROM live WHERE key = ?').run(key)
+    this.mutate(() => this.stmt('DELETE FROM live WHERE key = ?').run(key))
   }
 
   lease(_tx: Tx, id: number): LeaseRow | undefined {
@@ -324,15 +330,15 @@ export class SqliteLog {
   }
 
   putLease(_tx: WriteTx, lease: LeaseRow): void {
-    this.leaseTable.put(lease)
+    this.mutate(() => this.leaseTable.put(lease))
   }
 
   deleteLease(_tx: WriteTx, id: number): void {
-    this.leaseTable.delete(id)
+    this.mutate(() => this.leaseTable.delete(id))
   }
 
   compactStep(_tx: WriteTx, revision: number, cursor: number, rowsMax: number): CompactStepResult {
-    const step = compactStep(this.sql, revision, cursor, rowsMax)
+    const step = this.mutate(() => compactStep(this.sql, revision, cursor, rowsMax))
     this.appendedBytes += step.removedKeyBytes + step.removed * WAL_BYTES_PER_REMOVED_ROW
     return step
   }
@@ -353,6 +359,10 @@ export class SqliteLog {
   }
 
   rebuildLive(_tx: WriteTx): number {
+    return this.mutate(() => this.rebuildLiveRows())
+  }
+
+  private rebuildLiveRows(): number {
     this.stmt('DELETE FROM live').run()
     const info = this.stmt(
       `INSERT INTO live (key, id, mod_rev, create_rev, version, lease)

@@ -99,13 +99,9 @@ export interface Log {
    * write() returns. If fn throws, nothing it wrote is kept. Lock and I/O failures throw LogError.
    */
   write<T>(fn: (tx: WriteTxn) => T): T
-  /**
-   * Runs fn inside a savepoint of the open write transaction: if fn throws, what it wrote is
-   * undone and the error rethrown, and the rest of the transaction goes on. If SQLite had to
-   * abandon the whole transaction (some I/O errors do), throws a LogError with
-   * transactionLost = true instead.
-   */
-  attempt<T>(tx: WriteTxn, fn: () => T): T
+  /** Write statements run so far in the open write transaction (to tell whether a failed
+   *  request wrote part of itself). */
+  writesInTransaction(tx: WriteTxn): number
   /** True once per commit made by another connection since the last call. */
   changedElsewhere(): boolean
   /** Reads without an explicit snapshot, for single-statement lookups. */

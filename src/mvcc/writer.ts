@@ -5,9 +5,10 @@
 // Example: three puts arrive in one tick. flush() opens BEGIN IMMEDIATE, reads the head
 // (revision 7, perhaps written by another process), applies put#1 at 8, put#2 fails its check
 // (lease not found: rejected, nothing written), put#3 at 9, stores revision 9, commits, and only
-// then resolves #1 and #3. Each job runs in a savepoint, so a job that fails while writing (disk
-// full on a large value) is undone alone and fails only its own caller.
-import { type Clock, LogError, StorageError, TooManyRequestsError, assert, defer, verify } from '../util/index.js'
+// then resolves #1 and #3. A job that fails after writing part of itself (disk full on a large
+// value) makes the whole group roll back and run again without it: it fails only its own caller,
+// and the common path pays for no savepoints.
+import { type Clock, StorageError, TooManyRequestsError, assert, defer, verify } from '../util/index.js'
 import type { BatchState } from './apply.js'
 import type { Head, Log } from './log.js'
 
@@ -69,8 +70,8 @@ export class Writer {
 
   private commit(jobs: Job[]): void {
     let pending = jobs
-    // Each pass either commits or drops one job whose failure made SQLite abandon the whole
-    // transaction (disk full can): that job alone is refused and the others are tried again.
+    // Each pass either commits or drops one job that failed after writing part of itself (disk
+    // full can do that): that job alone is refused and the others are tried again without it.
     while (pending.length > 0) {
       const pass = this.tryCommit(pending)
       if (pass.kind === 'committed') {
@@ -97,10 +98,10 @@ export class Writer {
     jobs: Job[],
   ):
     | { kind: 'committed'; head: Head; outcomes: Outcome[] }
-    | { kind: 'lost'; index: number; error: LogError }
+    | { kind: 'lost'; index: number; error: StorageError }
     | { kind: 'failed'; error: StorageError } {
     const outcomes: Outcome[] = []
-    let lost: { index: number; error: LogError } | undefined
+    let lost: { index: number; error: StorageError } | undefined
     try {
       const head = this.log.write((tx) => {
         const start = this.log.head(tx)
@@ -111,20 +112,19 @@ export class Writer {
           nowMs: this.clock.now(),
         }
         for (const [index, job] of jobs.entries()) {
-          const revisionBefore = batch.revision
-          const compactBefore = batch.compactRevision
+          const writesBefore = this.log.writesInTransaction(tx)
           try {
-            outcomes.push({ ok: true, value: this.log.attempt(tx, () => job.run(batch)) })
+            outcomes.push({ ok: true, value: job.run(batch) })
           } catch (err) {
-            // A failed check (nothing written) or a storage error while writing (disk full):
-            // the savepoint is undone and this job alone is refused. Anything else is a bug.
+            // Anything but a StorageError is a bug. A StorageError before the job wrote anything
+            // (a failed check: requests check first, as etcd does) refuses this job alone. One
+            // after it wrote (disk full mid-way, or SQLite abandoned the transaction) would leave
+            // half a request: the batch is rolled back and tried again without this job.
             if (!(err instanceof StorageError)) throw err
-            if (err instanceof LogError && err.transactionLost) {
+            if (this.log.writesInTransaction(tx) !== writesBefore) {
               lost = { index, error: err }
               throw err
             }
-            batch.revision = revisionBefore
-            batch.compactRevision = compactBefore
             outcomes.push({ ok: false, error: err })
           }
         }

@@ -122,14 +122,10 @@ export class LogError extends StorageError {
   constructor(
     message: string,
     readonly sqliteCode: string | undefined,
-    options?: { cause?: unknown; transactionLost?: boolean },
+    options?: { cause?: unknown },
   ) {
     super(sqliteCode === 'SQLITE_BUSY' ? 'ServiceUnavailable' : 'InternalError', message, options)
-    this.transactionLost = options?.transactionLost ?? false
   }
-
-  /** SQLite rolled back the whole transaction, not only the failing statement. */
-  readonly transactionLost: boolean
 }
 
 /** Stored data breaks an invariant (a failed integrity check, a malformed row). */
