@@ -55,11 +55,21 @@ export class WriteScope {
 
 // ---- checks (no writes) ----
 
-function checkPut(s: WriteScope, p: NPut): void {
+// etcd checks a put's lease before its key when the put stands alone (apply Put), but its key
+// before its lease inside a txn (checkRequestPut); the first failing check names the error.
+function checkLease(s: WriteScope, p: NPut): void {
   if (p.lease !== 0 && s.log.lease(s.batch.tx, p.lease) === undefined) throw new LeaseNotFoundError(p.lease)
+}
+
+function checkKeyExists(s: WriteScope, p: NPut): void {
   if ((p.ignoreValue || p.ignoreLease) && s.log.live(s.batch.tx, p.key) === undefined) {
     throw new KeyNotFoundError(describeKey(p.key))
   }
+}
+
+function checkPut(s: WriteScope, p: NPut): void {
+  checkLease(s, p)
+  checkKeyExists(s, p)
 }
 
 /** etcd's compareToPath: every compare on the executed path is decided against the txn's start state. */
@@ -74,13 +84,22 @@ interface TxnPath {
   nested: Array<TxnPath | undefined>
 }
 
-function checkPath(s: WriteScope, t: NTxn, path: TxnPath): void {
+/** Every op that will run, in order, nested txns included (etcd's checkRequests walk). */
+function executedOps(t: NTxn, path: TxnPath): NOp[] {
   const ops = path.succeeded ? t.success : t.failure
-  ops.forEach((op, i) => {
-    if (op.kind === 'put') checkPut(s, op.put)
-    else if (op.kind === 'range') resolveRevision(s.view(), op.range.revision)
-    else if (op.kind === 'txn') checkPath(s, op.txn, path.nested[i] as TxnPath) // decide() fills every txn slot
-  })
+  return ops.flatMap((op, i) => (op.kind === 'txn' ? executedOps(op.txn, path.nested[i] as TxnPath) : [op])) // decide() fills every txn slot
+}
+
+/** As etcd: first every put on the executed path (key, then lease), then every range's revision. */
+function checkPath(s: WriteScope, t: NTxn, path: TxnPath): void {
+  const ops = executedOps(t, path)
+  for (const op of ops) {
+    if (op.kind === 'put') {
+      checkKeyExists(s, op.put)
+      checkLease(s, op.put)
+    }
+  }
+  for (const op of ops) if (op.kind === 'range') resolveRevision(s.view(), op.range.revision)
 }
 
 function compareNumber(c: NCompare, kv: KeyValue | undefined): number {
@@ -183,7 +202,8 @@ export function deleteKeys(s: WriteScope, keys: readonly Buffer[]): void {
 function runOps(s: WriteScope, t: NTxn, path: TxnPath): TxnResponse {
   const ops = path.succeeded ? t.success : t.failure
   const responses = ops.map((op, i): ResponseOp => runOp(s, op, path.nested[i]))
-  return { revision: s.view().revision, succeeded: path.succeeded, responses }
+  // A nested txn's response has no header in etcd (revision 0); applyTxn sets the outer one.
+  return { revision: 0, succeeded: path.succeeded, responses }
 }
 
 function runOp(s: WriteScope, op: NOp, path: TxnPath | undefined): ResponseOp {

@@ -196,10 +196,14 @@ export class ModelStore {
   }
 
   /** P5 then P3/P4 (etcd main checks the lease first), against the state the request started from. */
-  private checkPutState(p: PutRequest, key: Hex): void {
+  /** etcd: a put alone checks its lease first; inside a txn its key first (checkRequestPut). */
+  private checkPutState(p: PutRequest, key: Hex, keyFirst = false): void {
     const lease = safeInt(p.lease)
-    if (lease !== 0 && !this.leases.has(lease)) throw new LeaseNotFoundError(lease)
-    if ((p.ignoreValue === true || p.ignoreLease === true) && this.at(key, Infinity) === undefined) throw new KeyNotFoundError(key)
+    const leaseMissing = lease !== 0 && !this.leases.has(lease)
+    const keyMissing = (p.ignoreValue === true || p.ignoreLease === true) && this.at(key, Infinity) === undefined
+    if (keyFirst && keyMissing) throw new KeyNotFoundError(key)
+    if (leaseMissing) throw new LeaseNotFoundError(lease)
+    if (keyMissing) throw new KeyNotFoundError(key)
   }
 
   /** P1, P2, P5, REV5. */
@@ -322,16 +326,17 @@ export class ModelStore {
     })
   }
 
-  private runTxn(t: Txn, p: Path, s: Scope): TxnResponse {
+  private runTxn(t: Txn, p: Path, s: Scope, top: boolean): TxnResponse {
     const responses: ResponseOp[] = (p.ok ? t.success : t.failure).map((op, i): ResponseOp => {
       if (op.kind === 'range') return { range: this.doRange(op.r, op.iv, s) }
       if (op.kind === 'put') return { put: this.doPut(op.p, op.key, s) }
       if (op.kind === 'del') return { deleteRange: this.doDelete(op.d, op.iv, s) }
       const n = p.nested.get(i)
       if (n === undefined) throw new Error('model: nested txn without a path')
-      return { txn: this.runTxn(op.t, n, s) }
+      return { txn: this.runTxn(op.t, n, s, false) }
     })
-    return { revision: s.rev + (s.changed ? 1 : 0), succeeded: p.ok, responses }
+    // A nested txn's response carries no header in etcd: revision 0.
+    return { revision: top ? s.rev + (s.changed ? 1 : 0) : 0, succeeded: p.ok, responses }
   }
 
   /** The checks a txn passes before it looks at any state: shape, T7 op budget, T6 duplicates. */
@@ -347,12 +352,10 @@ export class ModelStore {
     const t = this.checkTxn(request)
     const path = this.decide(t)
     const ops = this.pathOps(t, path)
-    // One pass in op order, all against the start state (etcd checkTxn).
-    for (const op of ops) {
-      if (op.kind === 'put') this.checkPutState(op.p, op.key)
-      if (op.kind === 'range') this.readRevision(safeInt(op.r.revision), this.revision)
-    }
-    return this.inScope((s) => this.runTxn(t, path, s))
+    // All against the start state, as etcd's checkRequests: every put first, then every range.
+    for (const op of ops) if (op.kind === 'put') this.checkPutState(op.p, op.key, true)
+    for (const op of ops) if (op.kind === 'range') this.readRevision(safeInt(op.r.revision), this.revision)
+    return this.inScope((s) => this.runTxn(t, path, s, true))
   }
 
   // ---- compaction ----------------------------------------------------------------------------
