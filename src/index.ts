@@ -1,3 +1,5 @@
-export { openStore, type OpenStoreOptions, type Store } from './open-store.js'
+export { openStore, type OpenStoreOptions } from './open-store.js'
+export { Store } from './store.js'
+export { cancelReasons, TooManyWatchersError, type Watcher, type WatchEvent, type WatchFilter, type WatchRequest, type WatchResponse } from './watchcache/index.js'
 export type * from './mvcc/index.js'
 export * from './util/index.js'

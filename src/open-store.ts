@@ -1,7 +1,8 @@
-// Wiring: the SQLite log below, the MVCC store above. The one place that knows both.
+// Wiring: the SQLite log below, the MVCC store and the watch cache above. The one place that knows them all.
 import { createRequire } from 'node:module'
 import { SqliteLog } from './log/index.js'
-import { KvStore, type Log, type ValueTransformer } from './mvcc/index.js'
+import type { Log, ValueTransformer } from './mvcc/index.js'
+import { Store } from './store.js'
 import type { Durability } from './mvcc/index.js'
 import { InvalidArgumentError, resolveLimits, systemClock, type Clock, type Limits } from './util/index.js'
 
@@ -31,9 +32,10 @@ export interface OpenStoreOptions {
   checkpointThread?: boolean
   /** Turns values into what is stored and back (encryption at rest); identity by default. */
   transformer?: ValueTransformer
+  /** W11: how often idle watchers that asked for progressNotify get a progress response.
+   *  Default 600000 (10 min, etcd's default). */
+  watchProgressNotifyIntervalMs?: number
 }
-
-export type Store = KvStore
 
 const packageVersion = (createRequire(import.meta.url)('../package.json') as { version: string }).version
 
@@ -52,9 +54,14 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     checkpointThread: options.checkpointThread ?? true,
   })
   if (options.rebuildIndex === true) log.write((tx) => log.rebuildLive(tx))
-  return new KvStore({
+  const progressMs = options.watchProgressNotifyIntervalMs ?? 600_000
+  if (!Number.isSafeInteger(progressMs) || progressMs <= 0) {
+    throw new InvalidArgumentError(`etchlog: watchProgressNotifyIntervalMs must be a positive integer, got ${String(progressMs)}`)
+  }
+  return new Store({
     log,
     clock: options.clock ?? systemClock,
+    watchProgressNotifyIntervalMs: progressMs,
     limits,
     durability,
     version: packageVersion,

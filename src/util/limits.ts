@@ -21,6 +21,16 @@ export interface Limits {
   leaseTtlMinSeconds: number
   /** etcd's MaxLeaseTTL. */
   leaseTtlMaxSeconds: number
+  /** Events the watch cache ring keeps (Kubernetes' cache grows to 102,400; we keep a fixed size). */
+  watchCacheEventsMax: number
+  /** Bytes (keys + values + ~128 per event) the ring keeps; the oldest events go first. */
+  watchCacheBytesMax: number
+  /** Watchers open at once on one store. */
+  watchersMax: number
+  /** Undelivered events one live watcher may hold; beyond it the watcher is cancelled. */
+  watchBufferEventsMax: number
+  /** Events per watch response and per page read from the log (whole revisions: one revision may exceed it). */
+  watchResponseEventsMax: number
 }
 
 export const defaultLimits: Readonly<Limits> = Object.freeze({
@@ -33,6 +43,11 @@ export const defaultLimits: Readonly<Limits> = Object.freeze({
   leaseRevokesPerPassMax: 1_000,
   leaseTtlMinSeconds: 2,
   leaseTtlMaxSeconds: 9_000_000_000,
+  watchCacheEventsMax: 100_000,
+  watchCacheBytesMax: 64 * 1024 * 1024,
+  watchersMax: 100_000,
+  watchBufferEventsMax: 10_000,
+  watchResponseEventsMax: 1_000,
 })
 
 export function resolveLimits(overrides: Partial<Limits> | undefined): Readonly<Limits> {

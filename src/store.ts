@@ -1,0 +1,57 @@
+// The store users get: the MVCC key-value store with the watch cache on top. Every KvStore call
+// is inherited unchanged; watch() and requestProgress() go to the cache, which is created here
+// and started by the first watch (a store that is never watched pays nothing for it).
+import { KvStore, type KvStoreOptions } from './mvcc/index.js'
+import { assert, type Clock } from './util/index.js'
+import { WatchCache, type Watcher, type WatchRequest } from './watchcache/index.js'
+
+export interface StoreOptions extends KvStoreOptions {
+  clock: Clock
+  /** W11: interval of progress notifications to idle watchers that asked for them. */
+  watchProgressNotifyIntervalMs: number
+}
+
+export class Store extends KvStore {
+  private readonly cache: WatchCache
+
+  constructor(options: StoreOptions) {
+    super(options)
+    this.cache = new WatchCache(this, {
+      limits: options.limits,
+      clock: options.clock,
+      progressNotifyIntervalMs: options.watchProgressNotifyIntervalMs,
+    })
+  }
+
+  /**
+   * etcd-shaped watch (docs/watch.md): an async iterable of responses, in revision order, each
+   * revision whole. Leave the loop, call cancel(), or abort the signal to stop it.
+   */
+  watch(request: WatchRequest): Watcher {
+    this.noticeCommits()
+    return this.cache.watch(request)
+  }
+
+  /** W12: a progress response to every watcher, as soon as it is in sync. */
+  requestProgress(): void {
+    this.cache.requestProgress()
+  }
+
+  /** Open watchers (for monitoring and tests). */
+  get watcherCount(): number {
+    return this.cache.watcherCount
+  }
+
+  override async close(): Promise<void> {
+    this.cache.close()
+    await super.close()
+  }
+
+  /**
+   * Reading the revision looks for other processes' commits and runs the commit listeners, which
+   * feed the cache: "now" (startRevision 0) is then not older than what this process can read.
+   */
+  private noticeCommits(): void {
+    assert(this.revision >= 1, 'etchlog: revisions start at 1')
+  }
+}
