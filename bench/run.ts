@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util'
 import { runPointSqlBench } from './log/point-sql.bench.js'
 import { runCompactionBench, type CompactionBenchOptions } from './mvcc/compaction.bench.js'
 import { populate } from './mvcc/populate.js'
+import { fullFanout, quickFanout, runFanoutBench } from './watchcache/fanout.bench.js'
 import { runPutBench, type PutBenchOptions } from './mvcc/put.bench.js'
 import { runScaleBench, type ScaleBenchOptions } from './mvcc/scale.bench.js'
 import { benchmarksMd } from './support/benchmarks-md.js'
@@ -90,8 +91,11 @@ try {
 log('writes during physical compaction')
 const compaction = await runCompactionBench(compactionOptions, log)
 
+log('watch fan-out')
+const fanout = await runFanoutBench(quick ? quickFanout : fullFanout)
+
 const command = ['npm run bench', ...(process.argv.slice(2).length > 0 ? ['--', ...process.argv.slice(2)] : [])].join(' ')
-const results: Results = { command, settings, machine, puts, scale, pointSql, compaction, elapsedS: (performance.now() - started) / 1000 }
+const results: Results = { command, settings, machine, puts, scale, pointSql, compaction, fanout, elapsedS: (performance.now() - started) / 1000 }
 log('')
 log(consoleReport(results))
 

@@ -1,5 +1,6 @@
 // Turns results into text: a plain table for the console and the BENCHMARKS.md document.
 import type { PointSqlRow } from '../log/point-sql.bench.js'
+import { fanoutLines, type FanoutResult } from '../watchcache/fanout.bench.js'
 import { LATENCY_TARGET_MS, overRounds, type CompactionResult, type CompactionRound } from '../mvcc/compaction.bench.js'
 import type { PutGroup } from '../mvcc/put.bench.js'
 import type { ScaleRow } from '../mvcc/scale.bench.js'
@@ -14,6 +15,7 @@ export interface Results {
   scale: ScaleRow[]
   pointSql: PointSqlRow[]
   compaction: CompactionResult
+  fanout: FanoutResult
   elapsedS: number
 }
 
@@ -195,6 +197,9 @@ export function consoleReport(r: Results): string {
     consoleTable(compactionLatencyTable(r.compaction)),
     '',
     consoleTable(compactionRatioTable(r.compaction)),
+    '',
+    'watch fan-out (one prefix, all watchers in this process)',
+    ...fanoutLines(r.fanout),
     '',
     `done in ${r.elapsedS.toFixed(0)} s`,
   ].join('\n')
