@@ -373,6 +373,29 @@ export class SqliteLog {
     return info.changes
   }
 
+  /**
+   * A consistent copy of the database at one moment into a new file, while writers go on (SQLite
+   * online backup, in small steps between which the event loop runs; a write made by this
+   * connection meanwhile is carried into the copy, one by another process restarts it).
+   */
+  async backup(destination: string): Promise<void> {
+    try {
+      await this.db.backup(destination)
+    } catch (err) {
+      throw toLogError(err, `backup to ${destination}`)
+    }
+  }
+
+  /** Rewrites the file without free pages (VACUUM); blocks this connection while it runs. */
+  vacuum(): void {
+    assert(!this.writing, 'log: vacuum runs outside a write transaction')
+    try {
+      this.db.exec('VACUUM')
+    } catch (err) {
+      throw toLogError(err, 'vacuum')
+    }
+  }
+
   integrityCheck(): string[] {
     const rows = this.db.pragma('quick_check') as Array<{ quick_check: string }>
     return rows.map((r) => r.quick_check).filter((m) => m !== 'ok')

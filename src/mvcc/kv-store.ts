@@ -292,6 +292,27 @@ export class KvStore {
     await this.writer.drain()
   }
 
+  /**
+   * A consistent point-in-time copy of the whole store into a new file, while writers go on
+   * (see snapshot.ts for checksums, restore and status). The copy holds every write committed
+   * before it finished.
+   */
+  async backup(destination: string): Promise<void> {
+    this.open()
+    await this.log.backup(destination)
+  }
+
+  /**
+   * Rewrites the database file without free pages and hands them back to the file system (etcd's
+   * defragment, M2). Blocks this store's reads and writes while it runs, as etcd's does.
+   */
+  async defragment(): Promise<StatusResponse> {
+    this.open()
+    await this.writer.drain()
+    this.log.vacuum()
+    return this.status()
+  }
+
   /** Integrity check: SQLite's own, then the log's invariants and the index against the log. */
   async check(): Promise<CheckReport> {
     this.open()

@@ -146,6 +146,10 @@ export interface Log {
   scan(tx: ReadTxn): IterableIterator<LogRow>
   /** Replaces the live index by one derived from the log. */
   rebuildLive(tx: WriteTxn): number
+  /** A consistent copy of the whole database into a new file, while writers go on. */
+  backup(destination: string): Promise<void>
+  /** Rewrites the file without free pages; blocks reads and writes meanwhile. */
+  vacuum(): void
   integrityCheck(): string[]
   stats(): LogStats
   /** Closes the connection and waits for background threads of the log to finish. */
