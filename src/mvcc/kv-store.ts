@@ -32,6 +32,7 @@ import type {
 } from './types.js'
 import { identityTransformer, ValueReader, type ValueTransformer } from './values.js'
 import { Writer } from './writer.js'
+import { reencrypt, type ReencryptOptions, type ReencryptProgress } from './reencrypt.js'
 import { readEvents, type EventBatch } from './events.js'
 
 // After a failed background compaction step (lock held elsewhere, I/O error), wait this long.
@@ -311,6 +312,16 @@ export class KvStore {
     await this.writer.drain()
     this.log.vacuum()
     return this.status()
+  }
+
+  /**
+   * Rewrites every live value (under a prefix) that is stored under a retired encryption key, so
+   * the key can be removed from the configuration. See reencrypt.ts: bounded batches, CAS per
+   * value (a concurrent update wins), re-runnable after a crash.
+   */
+  async reencrypt(options: ReencryptOptions = {}): Promise<ReencryptProgress> {
+    this.open()
+    return reencrypt(this, options)
   }
 
   /** Integrity check: SQLite's own, then the log's invariants and the index against the log. */
