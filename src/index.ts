@@ -4,5 +4,33 @@ export { restoreSnapshot, saveSnapshot, snapshotStatus, type SnapshotStatus } fr
 export { cancelReasons, TooManyWatchersError, type Watcher, type WatchEvent, type WatchFilter, type WatchRequest, type WatchResponse } from './watchcache/index.js'
 export type * from './mvcc/index.js'
 export * from './util/index.js'
+export {
+  ObjectStore,
+  NotFoundError,
+  AlreadyExistsError,
+  ConflictError,
+  ExpiredError,
+  TooLargeResourceVersionError,
+  InternalObjectError,
+  ObjectError,
+  toStatus,
+  httpStatusOf,
+  httpStatusByReason,
+  LabelSelector,
+  FieldSelector,
+  type Status,
+  type ObjectKv,
+  type ObjectStoreOptions,
+  type ListOptions,
+  type ListResult,
+  type GetOptions,
+  type CreateOptions,
+  type UpdateOptions,
+  type DeleteOptions,
+  type Preconditions,
+  type TryUpdate,
+  type TryUpsert,
+  type ResourceVersionMatch,
+} from './objects/index.js'
 export * as codec from './codec/index.js'
 export * as encryption from './encryption/index.js'

@@ -1,0 +1,124 @@
+// Kubernetes GetList over the key-value store (apiserver pkg/storage/etcd3/store.go GetList): pick the
+// read revision, read pages pinned to one revision, filter by selectors, and cut a continue token.
+// With selectors the store cannot filter, so pages are read, doubling in size up to pageRowsMax,
+// until `limit` items match or the range ends.
+import type { KubeObject } from '../codec/index.js'
+import type { KeyValue } from '../mvcc/index.js'
+import { CompactedError, FutureRevisionError, InvalidArgumentError, prefixEnd } from '../util/index.js'
+import { decodeContinue, encodeContinue } from './continue-token.js'
+import { ExpiredError, InternalObjectError, TooLargeResourceVersionError } from './errors.js'
+import { FieldSelector } from './field-selector.js'
+import { prepareKey } from './keys.js'
+import { LabelSelector } from './label-selector.js'
+import { planListRead } from './resource-version.js'
+import type { ListOptions, ListResult, ObjectKv } from './types.js'
+
+/** Largest page read while selectors drop items (Kubernetes maxLimit). */
+export const pageRowsMax = 10_000
+
+export interface ListSource {
+  kv: ObjectKv
+  decode(kv: KeyValue): KubeObject
+}
+
+/** A read of the list's range: where it starts, at which revision (0: latest) and how much is wanted. */
+interface ListScan {
+  keyPrefix: string
+  rangeEnd: Buffer
+  start: string
+  revision: number
+  /** Items wanted; 0: all. */
+  limit: number
+  keep: ((object: KubeObject) => boolean) | undefined
+}
+
+export async function listObjects(source: ListSource, prefix: string, options: ListOptions = {}): Promise<ListResult> {
+  const keyPrefix = prepareKey(prefix, true)
+  const limit = options.limit ?? 0
+  if (!Number.isSafeInteger(limit) || limit < 0) throw new InvalidArgumentError(`objects: limit must be a non-negative integer, got ${String(limit)}`)
+  const labels = LabelSelector.parse(options.labelSelector ?? '')
+  const fields = FieldSelector.parse(options.fieldSelector ?? '')
+  const plan = planListRead(options)
+  const scan: ListScan = {
+    keyPrefix,
+    rangeEnd: prefixEnd(Buffer.from(keyPrefix, 'utf8')),
+    start: keyPrefix,
+    revision: plan.exact,
+    limit,
+    keep: labels.empty && fields.empty ? undefined : (o) => labels.matches(o.metadata.labels) && fields.matches(o),
+  }
+  let continueKey: string | undefined
+  if (options.continue !== undefined && options.continue !== '') {
+    const point = decodeContinue(options.continue, keyPrefix)
+    continueKey = point.start
+    scan.start = point.start
+    scan.revision = point.revision > 0 ? point.revision : 0 // -1: an inconsistent continue, at the latest
+  }
+  try {
+    const result = await readPages(source, scan)
+    // Kubernetes checks "not older than" against the revision actually read, so no race is possible.
+    const readAt = Number(result.resourceVersion)
+    if (plan.notOlderThan > readAt) throw new TooLargeResourceVersionError(plan.notOlderThan, readAt)
+    return result
+  } catch (err) {
+    if (err instanceof CompactedError) throw expired(err, continueKey, keyPrefix)
+    if (err instanceof FutureRevisionError) throw new TooLargeResourceVersionError(err.revision, err.currentRevision, { cause: err })
+    throw err
+  }
+}
+
+async function readPages(source: ListSource, scan: ListScan): Promise<ListResult> {
+  const items: KubeObject[] = []
+  const paging = scan.limit > 0
+  let pageRows = scan.limit
+  let start = scan.start
+  let readAt = scan.revision
+  let lastKey: Uint8Array | undefined
+  let more = false
+  let count = 0
+  for (;;) {
+    const r = await source.kv.range({ key: start, rangeEnd: scan.rangeEnd, revision: readAt, limit: pageRows })
+    // Later pages read at the first page's revision, so the whole list is one snapshot.
+    if (readAt === 0) readAt = r.revision
+    more = r.more
+    count = r.count
+    if (r.kvs.length === 0 && r.more) throw new InternalObjectError('no results were found, but the store indicated there were more values remaining')
+    for (const kv of r.kvs) {
+      if (paging && items.length >= scan.limit) {
+        more = true
+        break
+      }
+      lastKey = kv.key
+      const object = source.decode(kv)
+      if (scan.keep === undefined || scan.keep(object)) items.push(object)
+    }
+    if (!more || !paging || items.length >= scan.limit) break
+    if (pageRows < pageRowsMax) pageRows = Math.min(pageRows * 2, pageRowsMax)
+    start = `${keyText(lastKey)}\0`
+  }
+  const result: ListResult = { items, resourceVersion: String(readAt) }
+  if (paging && more && lastKey !== undefined) {
+    result.continue = encodeContinue(`${keyText(lastKey)}\0`, scan.keyPrefix, readAt)
+    // Without selectors the count covers exactly the items not yet returned.
+    if (scan.keep === undefined) result.remainingItemCount = count - items.length
+  }
+  return result
+}
+
+/** Keys under an object prefix are the strings create wrote, so UTF-8 round-trips them. */
+function keyText(key: Uint8Array | undefined): string {
+  if (key === undefined) throw new InternalObjectError('a page ended without a last key')
+  return Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('utf8')
+}
+
+function expired(err: CompactedError, continueKey: string | undefined, keyPrefix: string): ExpiredError {
+  if (continueKey === undefined) return new ExpiredError(`the resourceVersion for the provided list is too old (revision ${err.revision}, compacted up to ${err.compactRevision})`, undefined, { cause: err })
+  return new ExpiredError(
+    'the provided continue parameter is too old to display a consistent list result. You can start a new list without the ' +
+      'continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing ' +
+      'with the provided token results in an inconsistent list - objects that were created, modified, or deleted between ' +
+      'the time the first chunk was returned and now may show up in the list.',
+    encodeContinue(continueKey, keyPrefix, -1),
+    { cause: err },
+  )
+}

@@ -1,0 +1,208 @@
+// Kubernetes' storage.Interface over a key-value store (apiserver pkg/storage/etcd3/store.go):
+// objects go through the codec, resourceVersion is the key's modRevision, and every write is a
+// compare-and-swap on it (etcd-semantics T9). Reads never go through a cache (yet).
+import { randomUUID } from 'node:crypto'
+import type { KubeObject, ObjectCodec } from '../codec/index.js'
+import type { KeyValue, TxnResponse } from '../mvcc/index.js'
+import { assert, bytesEqual, FutureRevisionError, InvalidArgumentError, prefixEnd, type Clock } from '../util/index.js'
+import { AlreadyExistsError, ConflictError, NotFoundError, TooLargeResourceVersionError } from './errors.js'
+import { prepareKey } from './keys.js'
+import { listObjects } from './list.js'
+import { deepFreeze, forCreate, forUpdate } from './object-data.js'
+import { parseResourceVersion } from './resource-version.js'
+import type {
+  CreateOptions,
+  DeleteOptions,
+  GetOptions,
+  ListOptions,
+  ListResult,
+  ObjectKv,
+  ObjectStoreOptions,
+  Preconditions,
+  TryUpdate,
+  TryUpsert,
+  UpdateOptions,
+} from './types.js'
+
+/** What a write loop knows about the stored object: its row (plaintext, modRevision, stale) and the decoded object. */
+interface State {
+  kv: KeyValue
+  object: KubeObject
+}
+
+export class ObjectStore {
+  private readonly kv: ObjectKv
+  private readonly codec: ObjectCodec
+  private readonly clock: Clock
+  private readonly newUid: () => string
+
+  constructor(options: ObjectStoreOptions) {
+    this.kv = options.kv
+    this.codec = options.codec
+    this.clock = options.clock
+    this.newUid = options.uid ?? randomUUID
+  }
+
+  /** The store's current revision as a resourceVersion (Kubernetes GetCurrentResourceVersion). */
+  currentResourceVersion(): string {
+    return String(this.kv.revision)
+  }
+
+  /** Reads below it answer Expired (Kubernetes CompactRevision). */
+  get compactRevision(): number {
+    return this.kv.compactRevision
+  }
+
+  /**
+   * Stores a new object: AlreadyExists if the key is taken. Sets metadata.uid, creationTimestamp
+   * and generation 1; with ttlSeconds the object is attached to a new lease and expires with it.
+   * Returns the object as stored, with its resourceVersion.
+   */
+  async create(key: string, object: KubeObject, options: CreateOptions = {}): Promise<KubeObject> {
+    const k = prepareKey(key, false)
+    const ttl = options.ttlSeconds
+    if (ttl !== undefined && (!Number.isSafeInteger(ttl) || ttl <= 0)) throw new InvalidArgumentError(`objects: ttlSeconds must be a positive integer, got ${String(ttl)}`)
+    const value = this.codec.encode(forCreate(object, this.newUid(), this.clock.now()))
+    // A lease granted for a create that then loses to an existing key holds no keys and simply
+    // expires after its TTL; Kubernetes shares leases between objects for the same reason.
+    const lease = ttl === undefined ? 0 : (await this.kv.leaseGrant(ttl)).id
+    const r = await this.kv.txn({
+      compare: [{ key: k, target: 'MOD', result: 'EQUAL', value: 0 }],
+      success: [{ put: { key: k, value, lease } }],
+    })
+    if (!r.succeeded) throw new AlreadyExistsError(k)
+    // Decode what was written rather than re-read: the same object a get would return.
+    return this.codec.decode(value, { key: k, resourceVersion: r.revision })
+  }
+
+  /**
+   * "" (or absent) reads the latest, "0" any version (the latest until a cache serves it), "N" the
+   * object as of revision N: Expired if N is compacted, Timeout if the store has not reached N.
+   * A missing key is NotFound, or undefined with ignoreNotFound.
+   */
+  get(key: string, options: GetOptions & { ignoreNotFound: true }): Promise<KubeObject | undefined>
+  get(key: string, options?: GetOptions & { ignoreNotFound?: false }): Promise<KubeObject>
+  get(key: string, options?: GetOptions): Promise<KubeObject | undefined>
+  async get(key: string, options: GetOptions = {}): Promise<KubeObject | undefined> {
+    const k = prepareKey(key, false)
+    const revision = parseResourceVersion(options.resourceVersion)
+    const kv = await this.read(k, revision)
+    if (kv !== undefined) return this.decode(kv)
+    if (options.ignoreNotFound === true) return undefined
+    throw new NotFoundError(k)
+  }
+
+  /** Objects under `prefix` (a '/' is added): see docs/objects.md for resourceVersion, paging and selectors. */
+  async list(prefix: string, options: ListOptions = {}): Promise<ListResult> {
+    return listObjects({ kv: this.kv, decode: (kv) => this.decode(kv) }, prefix, options)
+  }
+
+  /** Number of keys under `prefix` (a '/' is added). */
+  async count(prefix: string): Promise<number> {
+    const keyPrefix = prepareKey(prefix, true)
+    const r = await this.kv.range({ key: keyPrefix, rangeEnd: prefixEnd(Buffer.from(keyPrefix, 'utf8')), countOnly: true })
+    return r.count
+  }
+
+  /**
+   * The optimistic-concurrency loop: check preconditions (Conflict), apply tryUpdate to the current
+   * object (deeply frozen: return a new object, e.g. `{ ...o, status }`), compare-and-swap on its
+   * modRevision; on a lost race take the fresh object the failed txn returned and go again (no
+   * retry cap, as Kubernetes). Writes nothing and returns
+   * the current object when the encoded bytes are unchanged and the value is not stale. uid and
+   * creationTimestamp are kept; generation grows when anything but metadata and status changed;
+   * the key's lease is kept.
+   */
+  guaranteedUpdate(key: string, tryUpdate: TryUpsert, options: UpdateOptions & { ignoreNotFound: true }): Promise<KubeObject>
+  guaranteedUpdate(key: string, tryUpdate: TryUpdate, options?: UpdateOptions & { ignoreNotFound?: false }): Promise<KubeObject>
+  guaranteedUpdate(key: string, tryUpdate: TryUpsert, options?: UpdateOptions): Promise<KubeObject>
+  async guaranteedUpdate(key: string, tryUpdate: TryUpdate | TryUpsert, options: UpdateOptions = {}): Promise<KubeObject> {
+    const k = prepareKey(key, false)
+    // Without ignoreNotFound, a missing key throws before tryUpdate runs, so a TryUpdate never sees undefined.
+    const update = tryUpdate as TryUpsert
+    let state = await this.readState(k)
+    for (;;) {
+      if (state === undefined && options.ignoreNotFound !== true) throw new NotFoundError(k)
+      checkPreconditions(k, options.preconditions, state?.object)
+      // Frozen, not copied (a third of the cost): tryUpdate returns a new object, sharing what it keeps.
+      const next = await update(state === undefined ? undefined : deepFreeze(state.object))
+      const stored = state === undefined ? forCreate(withoutVersion(next), this.newUid(), this.clock.now()) : forUpdate(state.object, next)
+      const value = this.codec.encode(stored)
+      // A stale value (under a retired encryption key) is rewritten even when unchanged: that is how re-encryption works.
+      if (state !== undefined && state.kv.stale !== true && bytesEqual(value, state.kv.value)) return this.decode(state.kv)
+      const r = await this.kv.txn({
+        compare: [{ key: k, target: 'MOD', result: 'EQUAL', value: state?.kv.modRevision ?? 0 }],
+        success: [{ put: { key: k, value, lease: state?.kv.lease ?? 0 } }],
+        failure: [{ range: { key: k } }],
+      })
+      if (r.succeeded) return this.codec.decode(value, { key: k, resourceVersion: r.revision })
+      state = this.elseState(r)
+    }
+  }
+
+  /**
+   * Deletes with a compare-and-swap on the modRevision; a lost race retries with the fresh object
+   * while the preconditions still hold. Returns the last state of the object, with the deletion's
+   * revision as resourceVersion (as Kubernetes and its delete watch events do). NotFound if absent.
+   */
+  async delete(key: string, options: DeleteOptions = {}): Promise<KubeObject> {
+    const k = prepareKey(key, false)
+    let state = await this.readState(k)
+    for (;;) {
+      if (state === undefined) throw new NotFoundError(k)
+      checkPreconditions(k, options.preconditions, state.object)
+      const r = await this.kv.txn({
+        compare: [{ key: k, target: 'MOD', result: 'EQUAL', value: state.kv.modRevision }],
+        success: [{ deleteRange: { key: k } }],
+        failure: [{ range: { key: k } }],
+      })
+      if (r.succeeded) return this.codec.decode(state.kv.value, { key: k, resourceVersion: r.revision })
+      state = this.elseState(r)
+    }
+  }
+
+  private decode(kv: KeyValue): KubeObject {
+    return this.codec.decode(kv.value, { key: kv.key, resourceVersion: kv.modRevision })
+  }
+
+  private async read(key: string, revision: number): Promise<KeyValue | undefined> {
+    try {
+      // get, not range: the store answers a single-key latest read without opening a read transaction.
+      return await this.kv.get(key, { revision })
+    } catch (err) {
+      if (err instanceof FutureRevisionError) throw new TooLargeResourceVersionError(err.revision, err.currentRevision, { cause: err })
+      throw err
+    }
+  }
+
+  private async readState(key: string): Promise<State | undefined> {
+    const kv = await this.read(key, 0)
+    return kv === undefined ? undefined : { kv, object: this.decode(kv) }
+  }
+
+  /** The current object from a failed CAS txn's Else-range: no extra read needed for the retry. */
+  private elseState(r: TxnResponse): State | undefined {
+    const op = r.responses[0]
+    assert(op !== undefined && 'range' in op, 'objects: a failed CAS txn answers its Else-range')
+    const kv = op.range.kvs[0]
+    return kv === undefined ? undefined : { kv, object: this.decode(kv) }
+  }
+}
+
+function checkPreconditions(key: string, preconditions: Preconditions | undefined, object: KubeObject | undefined): void {
+  if (preconditions === undefined) return
+  const meta = object?.metadata
+  if (preconditions.uid !== undefined && preconditions.uid !== meta?.uid) {
+    throw new ConflictError(key, `UID in precondition: ${preconditions.uid}, UID in object meta: ${meta?.uid ?? ''}`)
+  }
+  if (preconditions.resourceVersion !== undefined && preconditions.resourceVersion !== meta?.resourceVersion) {
+    throw new ConflictError(key, `ResourceVersion in precondition: ${preconditions.resourceVersion}, ResourceVersion in object meta: ${meta?.resourceVersion ?? ''}`)
+  }
+}
+
+/** An upsert's result may carry the version tryUpdate saw; a create stores none. */
+function withoutVersion(object: KubeObject): KubeObject {
+  if (object === null || typeof object !== 'object' || object.metadata === null || typeof object.metadata !== 'object') return object
+  const { resourceVersion: _dropped, ...metadata } = object.metadata
+  return { ...object, metadata: metadata as KubeObject['metadata'] }
+}

@@ -1,0 +1,90 @@
+// What the object layer needs from below and what it hands back. The object layer declares the
+// key-value interface it uses (STYLE: the consumer declares the interface), so the SQLite KvStore
+// fits it today and an etcd client can fit it later.
+import type { KubeObject, ObjectCodec } from '../codec/index.js'
+import type { KeyValue, LeaseGrantResponse, RangeRequest, RangeResponse, TxnRequest, TxnResponse } from '../mvcc/index.js'
+import type { Clock } from '../util/index.js'
+
+/** The part of KvStore the object layer uses. */
+export interface ObjectKv {
+  /** The store's current revision. */
+  readonly revision: number
+  /** Reads below it fail with CompactedError. */
+  readonly compactRevision: number
+  /** One key, at the latest revision or at `revision` (same errors as range). */
+  get(key: string, options?: { revision?: number }): Promise<KeyValue | undefined>
+  range(request: RangeRequest): Promise<RangeResponse>
+  txn(request: TxnRequest): Promise<TxnResponse>
+  leaseGrant(ttlSeconds: number): Promise<LeaseGrantResponse>
+}
+
+export interface ObjectStoreOptions {
+  kv: ObjectKv
+  codec: ObjectCodec
+  /** Source of creationTimestamp. */
+  clock: Clock
+  /** New metadata.uid values; crypto.randomUUID by default (tests inject a counter). */
+  uid?: () => string
+}
+
+/** Kubernetes storage.Preconditions: each given field must equal the stored object's. */
+export interface Preconditions {
+  uid?: string
+  resourceVersion?: string
+}
+
+export interface CreateOptions {
+  /** Attach a lease with this TTL, as Kubernetes does for Events: the object vanishes when it expires. */
+  ttlSeconds?: number
+}
+
+export interface GetOptions {
+  /** "" or absent: latest (consistent); "0": any (latest for now); "N": as of revision N. */
+  resourceVersion?: string
+  /** Return undefined instead of throwing NotFound. */
+  ignoreNotFound?: boolean
+}
+
+export type ResourceVersionMatch = 'NotOlderThan' | 'Exact'
+
+export interface ListOptions {
+  resourceVersion?: string
+  resourceVersionMatch?: ResourceVersionMatch
+  /** Items per page; 0 or absent: everything. */
+  limit?: number
+  /** The opaque token of the previous page. */
+  continue?: string
+  /** Kubernetes label selector syntax: `app=web,tier in (a,b),!canary`. */
+  labelSelector?: string
+  /** metadata.name and metadata.namespace with =, == and !=. */
+  fieldSelector?: string
+}
+
+export interface ListResult {
+  items: KubeObject[]
+  /** The store revision the list was read at. */
+  resourceVersion: string
+  /** Present when more items remain: pass it back as `continue`. */
+  continue?: string
+  /** Items after this page; only without selectors (the count cannot see them). */
+  remainingItemCount?: number
+}
+
+/**
+ * Returns the new object, or throws to abort the update. The current object is deeply frozen:
+ * build a new one (`{ ...current, spec: {...} }`), sharing the parts that stay. It may run several
+ * times, once per lost race, so it should not have side effects.
+ */
+export type TryUpdate = (current: KubeObject) => KubeObject | Promise<KubeObject>
+/** As TryUpdate, but `current` is undefined when the key is absent (ignoreNotFound: create). */
+export type TryUpsert = (current: KubeObject | undefined) => KubeObject | Promise<KubeObject>
+
+export interface UpdateOptions {
+  preconditions?: Preconditions
+  /** A missing key is not NotFound: tryUpdate gets undefined and its result is created. */
+  ignoreNotFound?: boolean
+}
+
+export interface DeleteOptions {
+  preconditions?: Preconditions
+}
