@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+// etchctl launcher. The package ships TypeScript source, so this loads it through tsx's ESM
+// loader, runs one command with the process's own streams, and exits with its code once stdout
+// has been flushed. The first Ctrl-C (SIGINT) ends watch and keep-alive cleanly; a second one
+// kills the process as usual.
+import { register } from 'tsx/esm/api'
+
+register()
+const { run } = await import('../src/cli/index.ts')
+
+const controller = new AbortController()
+process.once('SIGINT', () => controller.abort())
+// The store's timers are unref'd (a library must not keep its host alive); a watch waiting for
+// the next event must keep this process alive until the command ends.
+const keepAlive = setInterval(() => {}, 1 << 30)
+let code = 1
+try {
+  code = await run(process.argv.slice(2), {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    signal: controller.signal,
+  })
+} finally {
+  clearInterval(keepAlive)
+}
+process.stdout.write('', () => process.exit(code))

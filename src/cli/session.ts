@@ -1,0 +1,85 @@
+// One etchctl invocation's surroundings: the streams, the global flags, and the store, opened on
+// demand (snapshot status and restore never open one) and closed when the command ends, so
+// queued writes are committed before the process exits.
+import { existsSync } from 'node:fs'
+import type { Readable, Writable } from 'node:stream'
+import { encryption, openStore, systemClock, type Clock, type Durability, type OpenStoreOptions, type Store } from '../index.js'
+import type { globalOptions, Values } from './args.js'
+import { CommandError, UsageError } from './errors.js'
+import { Output, parseOutputFormat } from './output.js'
+
+export interface CliIo {
+  stdin: Readable
+  stdout: Writable
+  stderr: Writable
+  /** ETCHLOG_DB and the variables an encryption config names. Default: process.env. */
+  env?: Readonly<Record<string, string | undefined>>
+  /** Aborting ends watch, lease keep-alive and an interactive txn (the bin aborts on SIGINT). */
+  signal?: AbortSignal
+  /** Time for leases, keep-alive intervals and watch progress. Default: the system clock. */
+  clock?: Clock
+  /** More openStore options (tests shorten intervals with them). */
+  storeOptions?: Omit<OpenStoreOptions, 'path' | 'durability' | 'transformer' | 'clock'>
+}
+
+export const defaultDbPath = './data/etchlog.db'
+
+export class Session {
+  readonly out: Output
+  readonly dbPath: string
+  readonly clock: Clock
+  readonly signal: AbortSignal
+  private readonly durability: Durability | undefined
+  // The open store, if a command asked for one; closed by close().
+  private store: Store | undefined
+
+  constructor(
+    readonly io: CliIo,
+    private readonly globals: Values<typeof globalOptions>,
+  ) {
+    this.out = new Output(parseOutputFormat(globals['write-out']), io.stdout, globals.hex === true)
+    const env = io.env ?? process.env
+    const fromEnv = env['ETCHLOG_DB']
+    this.dbPath = globals.db ?? (fromEnv === undefined || fromEnv === '' ? defaultDbPath : fromEnv)
+    const durability = globals.durability
+    if (durability !== undefined && durability !== 'strict' && durability !== 'relaxed') {
+      throw new UsageError(`bad --durability "${durability}" (use strict or relaxed)`)
+    }
+    this.durability = durability
+    this.clock = io.clock ?? systemClock
+    // A signal that never fires when the caller gave none, so commands need not check.
+    this.signal = io.signal ?? new AbortController().signal
+  }
+
+  get env(): Readonly<Record<string, string | undefined>> {
+    return this.io.env ?? process.env
+  }
+
+  /**
+   * The store on --db. `existing`: the file must be there (a read of a mistyped path should not
+   * create an empty database); `create`: made if missing, as a first put would.
+   */
+  async openStore(mode: 'existing' | 'create'): Promise<Store> {
+    if (this.store !== undefined) return this.store
+    if (mode === 'existing' && this.dbPath !== ':memory:' && !existsSync(this.dbPath)) {
+      throw new CommandError(`database ${this.dbPath} does not exist (give --db or ETCHLOG_DB)`)
+    }
+    const configPath = this.globals['encryption-config']
+    const transformer =
+      configPath === undefined ? undefined : encryption.createTransformer(encryption.loadEncryptionConfig(configPath, { env: this.env }))
+    this.store = await openStore({
+      ...this.io.storeOptions,
+      path: this.dbPath,
+      clock: this.clock,
+      ...(this.durability === undefined ? {} : { durability: this.durability }),
+      ...(transformer === undefined ? {} : { transformer }),
+    })
+    return this.store
+  }
+
+  async close(): Promise<void> {
+    const store = this.store
+    this.store = undefined
+    await store?.close()
+  }
+}
