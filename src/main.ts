@@ -1,89 +1,82 @@
-// `npm start`: a short demonstration on the embedded default database (./data/etchlog.db).
-// It opens the store, writes, reads (now and in the past), runs a compare-and-swap txn the way
-// the Kubernetes API server does, uses a lease, compacts, checks integrity and prints each step.
-// (A later issue replaces this with a cluster-sized workload.)
-import { openStore, type KeyValue, type Store } from './index.js'
+// `npm start`: a cluster's worth of Kubernetes API traffic on an embedded store (docs/workload.md).
+// This file only wires: flags, the store, real time, Ctrl-C, the progress line and the output.
+import { randomInt } from 'node:crypto'
+import { openStore, StorageError, type Store } from './index.js'
+import { buildReport, formatSummary, parseWorkloadArgs, Progress, usage, Workload, writeReport, type Scheduler, type WorkloadOptions } from './workload/index.js'
 
-const text = (b: Uint8Array): string => Buffer.from(b).toString('utf8')
-const show = (kv: KeyValue | undefined): string =>
-  kv === undefined
-    ? '(none)'
-    : `${text(kv.key)} = ${JSON.stringify(text(kv.value))} (create ${kv.createRevision}, mod ${kv.modRevision}, version ${kv.version}${kv.lease !== 0 ? `, lease ${kv.lease}` : ''})`
-
-function step(title: string, detail: string): void {
-  console.log(`- ${title.padEnd(44)} ${detail}`)
+// Real time enters the workload here and nowhere else, as open-store.ts wires the system clock
+// into the store. Unlike systemClock's, these timers are not unref'd: while the workload waits
+// for its next tick they are what keeps the process alive.
+const realScheduler: Scheduler = {
+  now: () => Date.now(),
+  monotonicMs: () => performance.now(),
+  setTimer(delayMs, fn) {
+    const t = setTimeout(fn, delayMs)
+    return { cancel: () => clearTimeout(t) }
+  },
 }
 
-async function casUpdate(store: Store, key: string, update: (old: string) => string): Promise<number> {
-  // guaranteedUpdate: read, change, write only if nobody wrote since (compare on modRevision).
-  for (let attempt = 1; ; attempt++) {
-    const cur = await store.get(key)
-    const next = update(cur === undefined ? '' : text(cur.value))
-    const r = await store.txn({
-      compare: [{ key, target: 'MOD', result: 'EQUAL', value: cur?.modRevision ?? 0 }],
-      success: [{ put: { key, value: next } }],
-      failure: [{ range: { key } }],
-    })
-    if (r.succeeded) return attempt
-  }
-}
-
-async function main(): Promise<void> {
-  const path = process.env['ETCHLOG_PATH'] ?? './data/etchlog.db'
-  const t0 = performance.now()
-  const store = await openStore({ path })
-  console.log(`etchlog demo on ${path} (opened at revision ${store.revision}, compacted at ${store.compactRevision})\n`)
-
-  const run = Date.now().toString(36)
-  const ns = `/registry/configmaps/demo-${run}/`
-  const created = await store.put(`${ns}settings`, JSON.stringify({ replicas: 1 }))
-  step('put settings', `revision ${created.revision}`)
-  const updated = await store.put(`${ns}settings`, JSON.stringify({ replicas: 3 }), { prevKv: true })
-  step('put settings again (prevKv)', `revision ${updated.revision}, previous ${show(updated.prevKv)}`)
-  step('get settings now', show(await store.get(`${ns}settings`)))
-  step(`get settings at revision ${created.revision}`, show(await store.get(`${ns}settings`, { revision: created.revision })))
-
-  const writes = await Promise.all(Array.from({ length: 100 }, (_, i) => store.put(`${ns}item-${String(i).padStart(3, '0')}`, `v${i}`)))
-  step('100 concurrent puts (group commit)', `revisions ${writes[0]?.revision}..${writes[writes.length - 1]?.revision}`)
-  const page = await store.range({ key: ns, prefix: true, limit: 5, keysOnly: true })
-  step('list the prefix, limit 5', `${page.kvs.length} keys of ${page.count}, more=${page.more}`)
-
-  const attempts = await Promise.all([1, 2, 3].map(() => casUpdate(store, `${ns}counter`, (v) => String(Number(v || '0') + 1))))
-  const counter = await store.get(`${ns}counter`)
-  step('3 racing CAS increments', `counter = ${text(counter?.value ?? new Uint8Array())}, attempts ${attempts.join('/')}`)
-
-  const conflict = await store.txn({
-    compare: [{ key: `${ns}settings`, target: 'MOD', result: 'EQUAL', value: created.revision }],
-    success: [{ put: { key: `${ns}settings`, value: 'stale write' } }],
-    failure: [{ range: { key: `${ns}settings` } }],
-  })
-  step('CAS with a stale resourceVersion', `succeeded=${conflict.succeeded}, revision stays ${conflict.revision}`)
-
-  const lease = await store.leaseGrant(30)
-  await store.put(`${ns}event-1`, 'pod scheduled', { lease: lease.id })
-  const ttl = await store.leaseTimeToLive(lease.id, { keys: true })
-  step('lease for an event', `id ${lease.id}, ttl ${ttl.ttl}s, keys ${ttl.keys?.map(text).join(', ')}`)
-  const revoked = await store.leaseRevoke(lease.id)
-  step('revoke the lease', `event deleted at revision ${revoked.revision}: ${show(await store.get(`${ns}event-1`))}`)
-
-  const removed = await store.deleteRange({ key: `${ns}item-`, prefix: true })
-  step('delete the items', `${removed.deleted} keys at revision ${removed.revision}`)
-
-  const before = await store.status()
-  await store.compact(store.revision, { physical: true })
-  const after = await store.status()
-  step(`compact at ${after.compactRevision}`, `db ${before.dbSize} -> ${after.dbSize} bytes (in use ${after.dbSizeInUse})`)
+function parse(): WorkloadOptions | number {
   try {
-    await store.get(`${ns}settings`, { revision: created.revision })
+    const options = parseWorkloadArgs(process.argv.slice(2), () => randomInt(2 ** 32 - 1))
+    if (options !== 'help') return options
+    console.log(usage)
+    return 0
   } catch (err) {
-    step(`read at revision ${created.revision} after compaction`, `${(err as Error).name} (${(err as { code?: string }).code})`)
+    if (!(err instanceof StorageError)) throw err
+    console.error(`${err.message}\n\n${usage}`)
+    return 2
   }
-
-  const report = await store.check()
-  step('integrity check', report.ok ? `ok (${report.rows} log rows, ${report.keys} live keys)` : report.problems.join('; '))
-  await store.close()
-  console.log(`\ndone in ${(performance.now() - t0).toFixed(0)} ms; run it again to keep building on the same database.`)
-  if (!report.ok) process.exitCode = 1
 }
 
-await main()
+async function run(store: Store, options: WorkloadOptions, startedAt: string): Promise<number> {
+  const workload = new Workload(store, realScheduler, options)
+  process.on('SIGINT', () => {
+    // A second Ctrl-C quits at once: every acknowledged write is already committed.
+    if (workload.phase !== 'bootstrap' && workload.phase !== 'running') process.exit(130)
+    workload.stop()
+    process.stdout.write('\nstopping: no new operations, letting in-flight ones finish (Ctrl-C again to quit now)\n')
+  })
+  const tty = process.stdout.isTTY === true
+  const progress = new Progress(workload)
+  const timer = setInterval(
+    () => {
+      const line = progress.line()
+      if (tty) process.stdout.write(`\r${line}\x1b[K`)
+      else console.log(line)
+    },
+    (options.progressEverySeconds ?? (tty ? 1 : 5)) * 1000,
+  )
+  let result
+  try {
+    result = await workload.run()
+  } finally {
+    clearInterval(timer)
+    if (tty) process.stdout.write('\n')
+  }
+  const check = await store.check()
+  await store.close()
+  const report = buildReport(result, check, startedAt, options.dbPath)
+  const path = writeReport(report)
+  console.log(`\n${formatSummary(report)}\nreport: ${path}`)
+  return report.verification.ok && check.ok ? 0 : 1
+}
+
+async function main(): Promise<number> {
+  const options = parse()
+  if (typeof options === 'number') return options
+  const startedAt = new Date(realScheduler.now()).toISOString()
+  const store = await openStore({ path: options.dbPath, durability: options.durability })
+  console.log(
+    `etchlog workload on ${options.dbPath} (revision ${store.revision}, compacted at ${store.compactRevision}): ` +
+      `${options.nodes} nodes, ${options.controllers} controllers, ${options.durationSeconds} s at x${options.speedup}, seed ${options.seed}`,
+  )
+  try {
+    return await run(store, options, startedAt)
+  } finally {
+    // Normally already closed by run(); after a crash this still commits what was queued.
+    await store.close()
+  }
+}
+
+process.exitCode = await main()

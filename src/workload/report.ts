@@ -1,0 +1,120 @@
+// The end of a run, twice: a table for people and a JSON document for programs. The JSON field
+// names are a format (docs/workload.md): add fields, do not rename them.
+import { writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import type { CheckReport } from '../mvcc/index.js'
+import type { Histogram } from './histogram.js'
+import { categoryNames } from './stats.js'
+import type { WorkloadResult } from './workload.js'
+
+export interface LatencySummary {
+  p50Ms: number
+  p99Ms: number
+  maxMs: number
+}
+
+export interface CategoryReport extends LatencySummary {
+  ops: number
+  opsPerSecond: number
+  conflicts: number
+  retried: number
+  errors: number
+}
+
+export interface WorkloadReport {
+  format: 'etchlog-workload-report/1'
+  startedAt: string
+  dbPath: string
+  options: WorkloadResult['options']
+  shape: WorkloadResult['shape']
+  controllers: number
+  interrupted: boolean
+  trafficSeconds: number
+  revision: { start: number; end: number; compactedTo: number }
+  db: { sizeBytes: number; sizeInUseBytes: number; walBytes: number }
+  categories: Record<string, CategoryReport>
+  totals: { ops: number; opsPerSecond: number; conflicts: number; errors: number }
+  watch: LatencySummary & { events: number; eventsPerSecond: number; relists: number }
+  leases: { granted: number; expired: number }
+  rollouts: number
+  nodeTaints: { added: number; removed: number }
+  verification: WorkloadResult['verification']
+  check: CheckReport
+  recentErrors: readonly string[]
+}
+
+const round = (n: number, digits = 3): number => Number(n.toFixed(digits))
+const latency = (h: Histogram): LatencySummary => ({ p50Ms: round(h.quantile(0.5)), p99Ms: round(h.quantile(0.99)), maxMs: round(h.maxMs) })
+
+export function buildReport(result: WorkloadResult, check: CheckReport, startedAt: string, dbPath: string): WorkloadReport {
+  const seconds = Math.max(result.trafficMs / 1000, 1e-9)
+  const categories: Record<string, CategoryReport> = {}
+  let ops = 0
+  let conflicts = 0
+  let errors = 0
+  for (const name of categoryNames) {
+    const c = result.stats.of(name)
+    categories[name] = { ops: c.ops, opsPerSecond: round(c.ops / seconds, 1), ...latency(c.latency), conflicts: c.conflicts, retried: c.retried, errors: c.errors }
+    ops += c.ops
+    conflicts += c.conflicts
+    errors += c.errors
+  }
+  const s = result.stats
+  return {
+    format: 'etchlog-workload-report/1',
+    startedAt,
+    dbPath,
+    options: result.options,
+    shape: result.shape,
+    controllers: result.controllers,
+    interrupted: result.interrupted,
+    trafficSeconds: round(seconds, 2),
+    revision: { start: result.revisionStart, end: result.revisionEnd, compactedTo: result.compactedTo },
+    db: { sizeBytes: result.status.dbSize, sizeInUseBytes: result.status.dbSizeInUse, walBytes: result.status.walSize },
+    categories,
+    totals: { ops, opsPerSecond: round(ops / seconds, 1), conflicts, errors },
+    watch: { events: s.watchEvents, eventsPerSecond: round(s.watchEvents / seconds, 1), ...latency(s.watchLatency), relists: s.relists },
+    leases: { granted: s.leasesGranted, expired: result.verification.leasesExpired },
+    rollouts: s.rollouts,
+    nodeTaints: { added: s.taints, removed: s.untaints },
+    verification: result.verification,
+    check,
+    recentErrors: result.recentErrors,
+  }
+}
+
+/** Writes the report beside the database as etchlog-report-<timestamp>.json; returns its path. */
+export function writeReport(report: WorkloadReport): string {
+  const stamp = report.startedAt.replace(/\.\d+Z$/, 'Z').replace(/:/g, '-')
+  const path = join(dirname(report.dbPath), `etchlog-report-${stamp}.json`)
+  writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`)
+  return path
+}
+
+export function formatSummary(r: WorkloadReport): string {
+  const header = ['category', 'ops', 'ops/s', 'p50 ms', 'p99 ms', 'conflicts', 'retried', 'errors']
+  const rows = Object.entries(r.categories).map(([name, c]) => [name, c.ops, c.opsPerSecond, c.p50Ms, c.p99Ms, c.conflicts, c.retried, c.errors])
+  rows.push(['total', r.totals.ops, r.totals.opsPerSecond, '', '', r.totals.conflicts, '', r.totals.errors])
+  rows.push(['watch (commit->controller)', r.watch.events, r.watch.eventsPerSecond, r.watch.p50Ms, r.watch.p99Ms, '', `${r.watch.relists} relists`, ''])
+  const cells = [header, ...rows].map((row) => row.map((v) => (typeof v === 'number' ? v.toLocaleString('en-US') : v)))
+  const widths = header.map((_, i) => Math.max(...cells.map((row) => String(row[i]).length)))
+  const line = (row: readonly (string | number)[]): string => row.map((v, i) => (i === 0 ? String(v).padEnd(widths[i] ?? 0) : String(v).padStart(widths[i] ?? 0))).join('  ')
+  const v = r.verification
+  const mib = (b: number): string => `${(b / 1048576).toFixed(1)} MiB`
+  return [
+    `${r.interrupted ? 'interrupted' : 'finished'} after ${r.trafficSeconds} s of traffic (x${r.options.speedup}: ${((r.trafficSeconds * r.options.speedup) / 60).toFixed(1)} cluster minutes), ` +
+      `${r.options.nodes} nodes, ${r.controllers} controllers, ${r.shape.namespaces * r.shape.deploymentsPerNamespace} deployments, seed ${r.options.seed}`,
+    '',
+    line(cells[0] ?? []),
+    ...cells.slice(1).map(line),
+    '',
+    `revision ${r.revision.start.toLocaleString('en-US')} -> ${r.revision.end.toLocaleString('en-US')}, compacted to ${r.revision.compactedTo.toLocaleString('en-US')}; ` +
+      `db ${mib(r.db.sizeBytes)} (in use ${mib(r.db.sizeInUseBytes)}, wal ${mib(r.db.walBytes)})`,
+    `event leases: ${r.leases.granted} granted, ${r.leases.expired} expired; rollouts: ${r.rollouts}; node taints: +${r.nodeTaints.added} -${r.nodeTaints.removed}`,
+    v.ok
+      ? `verification: ok (${v.nodesChecked} nodes and ${v.deploymentsChecked} deployments: no lost update; ${v.informersChecked} watch caches equal the store)`
+      : `verification: FAILED\n  ${v.problems.slice(0, 10).join('\n  ')}`,
+    ...(r.recentErrors.length > 0 ? [`errors (first ${r.recentErrors.length}):`, ...r.recentErrors.map((e) => `  ${e}`)] : []),
+    r.check.ok ? `check: ok (${r.check.rows.toLocaleString('en-US')} log rows, ${r.check.keys.toLocaleString('en-US')} live keys)` : `check: FAILED\n  ${r.check.problems.join('\n  ')}`,
+  ].join('\n')
+}

@@ -1,0 +1,94 @@
+// What the run promises, checked at its end against the store itself:
+// - no CAS update was lost: each Node's heartbeat counter grew by exactly the updates its kubelet
+//   saw succeed, and each Deployment's generation by exactly the deployers' successful bumps;
+// - every watch delivered every event: each informer's cache equals a range of its prefix at the
+//   revision the informer has reached (same keys, same modRevisions).
+import type { KubeObject } from '../codec/index.js'
+import type { ActorContext } from './context.js'
+import type { Baseline } from './bootstrap.js'
+import type { Informer } from './informer.js'
+import type { Kubelet } from './kubelet.js'
+import { heartbeatAnnotation, prefixes } from './objects.js'
+import { text } from './object-client.js'
+import { sleep } from './scheduler.js'
+
+export interface Verification {
+  ok: boolean
+  problems: string[]
+  nodesChecked: number
+  deploymentsChecked: number
+  informersChecked: number
+  /** Event leases granted by this run that have expired (their events deleted with them). */
+  leasesExpired: number
+}
+
+export interface VerifyInput {
+  baseline: Baseline
+  kubelets: readonly Kubelet[]
+  deployWrites: ReadonlyMap<string, number>
+  deploymentKeys: readonly string[]
+  informers: ReadonlyArray<{ name: string; informer: Informer }>
+  leasesGranted: ReadonlySet<number>
+}
+
+const syncTimeoutMs = 15_000
+
+export async function verifyRun(ctx: ActorContext, input: VerifyInput): Promise<Verification> {
+  const problems: string[] = []
+  const nodes = await counters(ctx, prefixes.nodes, (o) => Number(o.metadata.annotations?.[heartbeatAnnotation] ?? '0'))
+  for (const k of input.kubelets) {
+    const expected = (input.baseline.heartbeats.get(k.key) ?? 0) + k.written
+    const actual = nodes.get(k.key)
+    if (actual !== expected) problems.push(`lost update: ${k.key} has heartbeat counter ${actual}, expected ${expected}`)
+  }
+  const generations = await counters(ctx, prefixes.deployments, (o) => o.metadata.generation)
+  for (const key of input.deploymentKeys) {
+    const expected = (input.baseline.generations.get(key) ?? 0) + (input.deployWrites.get(key) ?? 0)
+    const actual = generations.get(key)
+    if (actual !== expected) problems.push(`lost update: ${key} has generation ${actual}, expected ${expected}`)
+  }
+  problems.push(...(await verifyInformers(ctx, input.informers)))
+  const live = new Set((await ctx.kv.leases()).map((l) => l.id))
+  const leasesExpired = [...input.leasesGranted].filter((id) => !live.has(id)).length
+  return {
+    ok: problems.length === 0,
+    problems,
+    nodesChecked: input.kubelets.length,
+    deploymentsChecked: input.deploymentKeys.length,
+    informersChecked: input.informers.length,
+    leasesExpired,
+  }
+}
+
+async function counters(ctx: ActorContext, prefix: string, read: (o: KubeObject) => number): Promise<Map<string, number>> {
+  const out = new Map<string, number>()
+  for (const kv of (await ctx.client.list(prefix)).items) out.set(text(kv.key), read(ctx.client.decode(kv)))
+  return out
+}
+
+async function verifyInformers(ctx: ActorContext, informers: VerifyInput['informers']): Promise<string[]> {
+  const problems: string[] = []
+  const target = ctx.kv.revision
+  // Watchers that got no event near the end learn they are in sync from a progress response.
+  ctx.kv.requestProgress()
+  const timeout = new AbortController()
+  const synced = Promise.all(informers.map((i) => i.informer.syncedTo(target)))
+  await Promise.race([synced, sleep(ctx.scheduler, syncTimeoutMs, timeout.signal)])
+  timeout.abort()
+  for (const { name, informer } of informers) {
+    if (informer.revision < target) {
+      problems.push(`${name}: watch stuck at revision ${informer.revision} < ${target} after ${syncTimeoutMs / 1000} s`)
+      continue
+    }
+    const truth = await ctx.kv.range({ key: informer.prefix, prefix: true, revision: informer.revision, keysOnly: true })
+    const missing: string[] = []
+    for (const kv of truth.kvs) {
+      const key = text(kv.key)
+      const seen = informer.cache.get(key)
+      if (seen === undefined || seen.modRevision !== kv.modRevision) missing.push(`${key}@${kv.modRevision} (cache: ${seen?.modRevision ?? 'none'})`)
+    }
+    if (informer.cache.size !== truth.kvs.length) missing.push(`${informer.cache.size} keys cached, ${truth.kvs.length} stored`)
+    if (missing.length > 0) problems.push(`${name}: cache differs from the store at revision ${informer.revision}: ${missing.slice(0, 3).join('; ')}`)
+  }
+  return problems
+}

@@ -1,0 +1,57 @@
+// `npm start` as a user runs it: a child process, stopped with Ctrl-C (SIGINT) after its first
+// progress line. It must stop cleanly: exit 0, a summary, verification and check ok, a report.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { WorkloadReport } from '../../src/workload/index.js'
+import { tempDir } from '../support/temp-store.js'
+
+const root = fileURLToPath(new URL('../../', import.meta.url))
+const deadlineMs = 120_000
+
+test('SIGINT after the first progress line stops cleanly: exit 0, summary, check ok, report', async (t) => {
+  const dir = tempDir()
+  t.after(() => dir.remove())
+  const args = ['--import', 'tsx', 'src/main.ts', '--duration', '60', '--db', join(dir.path, 'etchlog.db')]
+  args.push('--nodes', '10', '--controllers', '6', '--speedup', '100', '--progress-every', '0.3', '--seed', '11')
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  let signalled = false
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk
+    // A progress line from the running phase (not the bootstrap) is the cue, as a user's Ctrl-C would be.
+    if (!signalled && /^\s*[\d.]+s \| rev \d+/m.test(stdout)) {
+      signalled = true
+      child.kill('SIGINT')
+    }
+  })
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk
+  })
+  const code = await new Promise<number | null>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`npm start did not exit within ${deadlineMs} ms\n${stdout}\n${stderr}`))
+    }, deadlineMs)
+    child.on('exit', (c) => {
+      clearTimeout(timer)
+      resolve(c)
+    })
+  })
+  assert.ok(signalled, `no progress line:\n${stdout}\n${stderr}`)
+  assert.equal(code, 0, `exit ${code}:\n${stdout}\n${stderr}`)
+  assert.match(stdout, /stopping: no new operations/)
+  assert.match(stdout, /^interrupted after [\d.]+ s of traffic/m)
+  assert.match(stdout, /^category\s+ops\s+ops\/s\s+p50 ms\s+p99 ms/m)
+  assert.match(stdout, /^verification: ok/m)
+  assert.match(stdout, /^check: ok/m)
+  const reports = readdirSync(dir.path).filter((f) => /^etchlog-report-.*\.json$/.test(f))
+  assert.equal(reports.length, 1)
+  const report = JSON.parse(readFileSync(join(dir.path, reports[0] ?? ''), 'utf8')) as WorkloadReport
+  assert.equal(report.interrupted, true)
+  assert.ok(report.trafficSeconds < 60)
+})
