@@ -6,6 +6,8 @@ export type * from './mvcc/index.js'
 export * from './util/index.js'
 export {
   ObjectStore,
+  ObjectWatcher,
+  initialEventsEndAnnotation,
   NotFoundError,
   AlreadyExistsError,
   ConflictError,
@@ -21,6 +23,9 @@ export {
   type Status,
   type ObjectKv,
   type ObjectStoreOptions,
+  type ObjectWatchEvent,
+  type ObjectWatchEventType,
+  type ObjectWatchOptions,
   type ListOptions,
   type ListResult,
   type GetOptions,

@@ -1,5 +1,7 @@
 // The object layer's public face: Kubernetes storage.Interface semantics over a key-value store.
 export { ObjectStore } from './object-store.js'
+export { ObjectWatcher } from './object-watcher.js'
+export { initialEventsEndAnnotation } from './watch-status.js'
 export {
   AlreadyExistsError,
   ConflictError,
@@ -23,7 +25,11 @@ export type {
   ListOptions,
   ListResult,
   ObjectKv,
+  KvWatcher,
   ObjectStoreOptions,
+  ObjectWatchEvent,
+  ObjectWatchEventType,
+  ObjectWatchOptions,
   Preconditions,
   ResourceVersionMatch,
   TryUpdate,

@@ -5,11 +5,14 @@ import { randomUUID } from 'node:crypto'
 import type { KubeObject, ObjectCodec } from '../codec/index.js'
 import type { KeyValue, TxnResponse } from '../mvcc/index.js'
 import { assert, bytesEqual, FutureRevisionError, InvalidArgumentError, prefixEnd, type Clock } from '../util/index.js'
-import { AlreadyExistsError, ConflictError, NotFoundError, TooLargeResourceVersionError } from './errors.js'
+import { AlreadyExistsError, ConflictError, InternalObjectError, NotFoundError, TooLargeResourceVersionError } from './errors.js'
 import { prepareKey } from './keys.js'
 import { listObjects } from './list.js'
 import { deepFreeze, forCreate, forUpdate } from './object-data.js'
+import { ObjectWatcher } from './object-watcher.js'
 import { parseResourceVersion } from './resource-version.js'
+import { EventDecoder } from './watch-events.js'
+import { planWatch } from './watch-plan.js'
 import type {
   CreateOptions,
   DeleteOptions,
@@ -18,6 +21,7 @@ import type {
   ListResult,
   ObjectKv,
   ObjectStoreOptions,
+  ObjectWatchOptions,
   Preconditions,
   TryUpdate,
   TryUpsert,
@@ -35,12 +39,15 @@ export class ObjectStore {
   private readonly codec: ObjectCodec
   private readonly clock: Clock
   private readonly newUid: () => string
+  // Shared by this store's watchers, so an event they all receive is decoded once.
+  private readonly decoder: EventDecoder
 
   constructor(options: ObjectStoreOptions) {
     this.kv = options.kv
     this.codec = options.codec
     this.clock = options.clock
     this.newUid = options.uid ?? randomUUID
+    this.decoder = new EventDecoder(options.codec)
   }
 
   /** The store's current revision as a resourceVersion (Kubernetes GetCurrentResourceVersion). */
@@ -159,6 +166,29 @@ export class ObjectStore {
       if (r.succeeded) return this.codec.decode(state.kv.value, { key: k, resourceVersion: r.revision })
       state = this.elseState(r)
     }
+  }
+
+  /**
+   * Kubernetes' watch: ADDED / MODIFIED / DELETED / BOOKMARK / ERROR events with decoded, frozen
+   * objects, over the KV watch (see docs/objects.md, Watch). Bad options throw Invalid; a start
+   * the store can no longer serve is an ERROR event (410) and the end. Stop with cancel(), by
+   * leaving the loop, or with the signal.
+   */
+  watch(key: string, options: ObjectWatchOptions = {}): ObjectWatcher {
+    const kv = this.kv
+    const watch = kv.watch
+    if (watch === undefined) throw new InternalObjectError('watch needs an ObjectKv with a watch method (a Store has one); this one has none')
+    const plan = planWatch(key, options)
+    return new ObjectWatcher({ range: (r) => kv.range(r), watch: (r) => watch.call(kv, r), decoder: this.decoder }, plan, options.signal)
+  }
+
+  /**
+   * A BOOKMARK, as soon as each is in sync, to every watcher that allows bookmarks (through the
+   * store's requestProgress: every KV watcher of the store gets a progress response too).
+   */
+  requestBookmarks(): void {
+    if (this.kv.requestProgress === undefined) throw new InternalObjectError('bookmarks on request need an ObjectKv with requestProgress (a Store has one); this one has none')
+    this.kv.requestProgress()
   }
 
   private decode(kv: KeyValue): KubeObject {

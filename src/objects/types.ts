@@ -4,6 +4,8 @@
 import type { KubeObject, ObjectCodec } from '../codec/index.js'
 import type { KeyValue, LeaseGrantResponse, RangeRequest, RangeResponse, TxnRequest, TxnResponse } from '../mvcc/index.js'
 import type { Clock } from '../util/index.js'
+import type { WatchRequest, WatchResponse } from '../watchcache/index.js'
+import type { Status } from './errors.js'
 
 /** The part of KvStore the object layer uses. */
 export interface ObjectKv {
@@ -16,6 +18,15 @@ export interface ObjectKv {
   range(request: RangeRequest): Promise<RangeResponse>
   txn(request: TxnRequest): Promise<TxnResponse>
   leaseGrant(ttlSeconds: number): Promise<LeaseGrantResponse>
+  /** The etcd-shaped KV watch (Store.watch); without it, ObjectStore.watch refuses to start. */
+  watch?(request: WatchRequest): KvWatcher
+  /** A progress response to every KV watcher once it is in sync (Store.requestProgress). */
+  requestProgress?(): void
+}
+
+/** What ObjectKv.watch returns: Store's Watcher fits it. */
+export interface KvWatcher extends AsyncIterableIterator<WatchResponse> {
+  cancel(): void
 }
 
 export interface ObjectStoreOptions {
@@ -88,3 +99,36 @@ export interface UpdateOptions {
 export interface DeleteOptions {
   preconditions?: Preconditions
 }
+
+export interface ObjectWatchOptions {
+  /**
+   * "" or absent: changes after now; "0": the current state as ADDED events, then changes; "N":
+   * changes after revision N (410 ERROR if N is compacted). See docs/objects.md, Watch.
+   */
+  resourceVersion?: string
+  /**
+   * First the current state as ADDED events, then a BOOKMARK annotated k8s.io/initial-events-end,
+   * then changes. Default: true for resourceVersion "0" (without the end bookmark), else false.
+   */
+  sendInitialEvents?: boolean
+  /** BOOKMARK events whenever the KV watch reports progress (see ObjectStore.requestBookmarks). */
+  allowWatchBookmarks?: boolean
+  labelSelector?: string
+  fieldSelector?: string
+  /** Aborting ends the watch quietly, as cancel() does. */
+  signal?: AbortSignal
+  /** Watch every key under key + "/" (as list does) rather than the one key. Default: key ends with "/". */
+  recursive?: boolean
+}
+
+/**
+ * One Kubernetes watch event. Objects are deeply frozen and may be shared with other watchers:
+ * copy before changing them. A DELETED object is the last state that passed the selectors, with
+ * the deletion's resourceVersion; a BOOKMARK object has only metadata.resourceVersion (and the
+ * initial-events-end annotation); an ERROR carries a Status and is the last event.
+ */
+export type ObjectWatchEvent =
+  | { type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK'; object: KubeObject }
+  | { type: 'ERROR'; object: Status }
+
+export type ObjectWatchEventType = ObjectWatchEvent['type']
