@@ -2,7 +2,7 @@
 // is inherited unchanged; watch() and requestProgress() go to the cache, which is created here
 // and started by the first watch (a store that is never watched pays nothing for it).
 import { KvStore, type KvStoreOptions } from './mvcc/index.js'
-import { assert, type Clock } from './util/index.js'
+import type { Clock } from './util/index.js'
 import { WatchCache, type Watcher, type WatchRequest } from './watchcache/index.js'
 
 export interface StoreOptions extends KvStoreOptions {
@@ -48,10 +48,10 @@ export class Store extends KvStore {
   }
 
   /**
-   * Reading the revision looks for other processes' commits and runs the commit listeners, which
-   * feed the cache: "now" (startRevision 0) is then not older than what this process can read.
+   * Looks for other processes' commits now (running the commit listeners, which feed the cache),
+   * so "now" (startRevision 0) is not older than what this process can read.
    */
   private noticeCommits(): void {
-    assert(this.revision >= 1, 'etchlog: revisions start at 1')
+    this.refresh()
   }
 }

@@ -146,6 +146,12 @@ export class KvStore {
     if (this.closed) throw new StoreClosedError()
   }
 
+  /** Looks for other processes' commits now (running the commit listeners); StoreClosedError once closed. */
+  protected refresh(): void {
+    this.open()
+    this.head()
+  }
+
   /** The current revision (REV1: 1 for an empty store). */
   get revision(): number {
     this.open()
