@@ -21,6 +21,9 @@ export interface OpenStoreOptions {
   /** Largest database file in bytes, like etcd's --quota-backend-bytes; writes beyond it fail
    *  with LogError 'database space exceeded' until compaction frees space. Default 0: no limit. */
   quotaBytes?: number
+  /** Open an existing database for reading only (another process may be writing it): writes
+   *  fail with ReadOnlyError; leases do not expire and compaction does not run from here. */
+  readOnly?: boolean
   /** Rebuild the current-state index from the log before serving. */
   rebuildIndex?: boolean
   /** How often leases granted by other processes are looked for. Default 1000 ms. */
@@ -52,8 +55,12 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     cacheKiB: options.cacheKiB ?? 65536,
     quotaBytes: options.quotaBytes ?? 0,
     checkpointThread: options.checkpointThread ?? true,
+    readOnly: options.readOnly === true,
   })
-  if (options.rebuildIndex === true) log.write((tx) => log.rebuildLive(tx))
+  if (options.rebuildIndex === true) {
+    if (options.readOnly === true) throw new InvalidArgumentError('etchlog: rebuildIndex needs a writable store')
+    log.write((tx) => log.rebuildLive(tx))
+  }
   const progressMs = options.watchProgressNotifyIntervalMs ?? 600_000
   if (!Number.isSafeInteger(progressMs) || progressMs <= 0) {
     throw new InvalidArgumentError(`etchlog: watchProgressNotifyIntervalMs must be a positive integer, got ${String(progressMs)}`)
@@ -67,6 +74,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     version: packageVersion,
     leasePollMs: options.leasePollMs ?? 1000,
     remotePollMs: options.remotePollMs ?? 25,
+    readOnly: options.readOnly === true,
     ...(options.transformer === undefined ? {} : { transformer: options.transformer }),
   })
 }

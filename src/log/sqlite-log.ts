@@ -39,6 +39,8 @@ export interface SqliteLogOptions {
   quotaBytes: number
   /** Run WAL checkpoints on a worker thread (file databases only). Default true. */
   checkpointThread?: boolean
+  /** Open an existing file for reading only: every write fails with SQLITE_READONLY. */
+  readOnly?: boolean
 }
 
 // With the checkpoint thread, the main connection checkpoints only if the WAL passes this many
@@ -103,21 +105,21 @@ export class SqliteLog {
 
   constructor(options: SqliteLogOptions) {
     this.path = options.path
-    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true })
+    const readOnly = options.readOnly === true
+    if (options.path !== ':memory:' && !readOnly) mkdirSync(dirname(options.path), { recursive: true })
     try {
-      this.db = new Database(options.path, { timeout: options.busyTimeoutMs })
-      // auto_vacuum must be chosen before the first table exists; it is a no-op afterwards.
-      this.db.pragma('auto_vacuum = INCREMENTAL')
-      this.db.pragma('journal_mode = WAL')
-      this.db.pragma(`synchronous = ${options.durability === 'strict' ? 'FULL' : 'NORMAL'}`)
-      this.db.pragma(`cache_size = -${options.cacheKiB}`)
-      this.db.pragma('temp_store = MEMORY')
-      if (options.quotaBytes > 0) {
-        const pageSize = this.db.pragma('page_size', { simple: true }) as number
-        this.db.pragma(`max_page_count = ${Math.max(1, Math.floor(options.quotaBytes / pageSize))}`)
-      }
-      this.db.exec(`BEGIN IMMEDIATE; ${schemaSql} COMMIT;`)
+      this.db = new Database(options.path, { timeout: options.busyTimeoutMs, readonly: readOnly, fileMustExist: readOnly })
     } catch (err) {
+      throw toLogError(err, `open ${options.path}`)
+    }
+    try {
+      if (readOnly) {
+        this.db.pragma(`cache_size = -${options.cacheKiB}`)
+      } else {
+        this.setUp(options)
+      }
+    } catch (err) {
+      this.db.close()
       throw toLogError(err, `open ${options.path}`)
     }
     this.sql = new Statements(this.db)
@@ -128,11 +130,26 @@ export class SqliteLog {
       throw new CorruptionError(`log: ${options.path} has format ${format}, this build reads format ${FORMAT}`)
     }
     this.dataVersion = this.stmt('PRAGMA data_version').pluck().get() as number
-    if (options.path !== ':memory:' && options.checkpointThread !== false) {
+    if (options.path !== ':memory:' && options.checkpointThread !== false && !readOnly) {
       this.db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_BACKSTOP_PAGES}`)
       this.db.pragma(`journal_size_limit = ${WAL_FILE_KEEP_BYTES}`)
       this.checkpointer = new Checkpointer(options.path, options.busyTimeoutMs, WAL_BYTES_PER_CHECKPOINT)
     }
+  }
+
+  /** Pragmas and schema of a writable database (created on first open). */
+  private setUp(options: SqliteLogOptions): void {
+    // auto_vacuum must be chosen before the first table exists; it is a no-op afterwards.
+    this.db.pragma('auto_vacuum = INCREMENTAL')
+    this.db.pragma('journal_mode = WAL')
+    this.db.pragma(`synchronous = ${options.durability === 'strict' ? 'FULL' : 'NORMAL'}`)
+    this.db.pragma(`cache_size = -${options.cacheKiB}`)
+    this.db.pragma('temp_store = MEMORY')
+    if (options.quotaBytes > 0) {
+      const pageSize = this.db.pragma('page_size', { simple: true }) as number
+      this.db.pragma(`max_page_count = ${Math.max(1, Math.floor(options.quotaBytes / pageSize))}`)
+    }
+    this.db.exec(`BEGIN IMMEDIATE; ${schemaSql} COMMIT;`)
   }
 
   private stmt(sql: string): Statement {

@@ -1,6 +1,6 @@
 // The store: etcd v3's KV, Lease and Maintenance calls over a Log. Reads run at once on a read
 // snapshot; writes go through the group-commit writer and resolve once durable.
-import { type BytesLike, type Clock, type TimerHandle, CompactedError, FutureRevisionError, type Limits, StoreClosedError } from '../util/index.js'
+import { type BytesLike, type Clock, type TimerHandle, CompactedError, FutureRevisionError, type Limits, StoreClosedError, ReadOnlyError } from '../util/index.js'
 import { applyDeleteRange, applyPut, applyTxn, WriteScope } from './apply.js'
 import { checkStore } from './check.js'
 import { Compactor } from './compactor.js'
@@ -50,6 +50,8 @@ export interface KvStoreOptions {
   remotePollMs: number
   /** Encryption at rest (src/encryption); identity when absent. */
   transformer?: ValueTransformer
+  /** Reads only: writes fail with ReadOnlyError; no lease expiry or compaction runs here. */
+  readOnly?: boolean
 }
 
 export class KvStore {
@@ -74,7 +76,14 @@ export class KvStore {
     this.limits = options.limits
     this.values = new ValueReader(this.log, options.transformer ?? identityTransformer)
     this.cachedHead = this.log.read((tx) => this.log.head(tx))
-    this.writer = new Writer(this.log, this.clock, this.limits.pendingWritesMax, (h) => this.learn(h))
+    const readOnly = options.readOnly === true
+    this.writer = new Writer(
+      this.log,
+      this.clock,
+      this.limits.pendingWritesMax,
+      (h) => this.learn(h),
+      readOnly ? () => new ReadOnlyError() : undefined,
+    )
     this.lessor = new Lessor(this.values, this.writer, this.clock, this.limits, options.leasePollMs)
     this.compactor = new Compactor(
       this.log,
@@ -84,9 +93,11 @@ export class KvStore {
       COMPACTION_RETRY_MS,
       () => this.writer.pending > 0,
     )
-    this.lessor.schedule()
-    // A compaction interrupted by a crash or close resumes from its recorded cursor.
-    if (this.cachedHead.compactedRevision < this.cachedHead.compactRevision) this.compactor.kick()
+    if (!readOnly) {
+      this.lessor.schedule()
+      // A compaction interrupted by a crash or close resumes from its recorded cursor.
+      if (this.cachedHead.compactedRevision < this.cachedHead.compactRevision) this.compactor.kick()
+    }
   }
 
   private learn(head: Head): void {
@@ -224,6 +235,7 @@ export class KvStore {
   /** Resolves once old rows are removed and space reclaimed up to the current compaction point. */
   async compactionDone(): Promise<void> {
     this.open()
+    if (this.options.readOnly === true) throw new ReadOnlyError()
     await this.compactor.whenDone(this.head().compactRevision)
   }
 
@@ -315,6 +327,7 @@ export class KvStore {
    */
   async defragment(): Promise<StatusResponse> {
     this.open()
+    if (this.options.readOnly === true) throw new ReadOnlyError()
     await this.writer.drain()
     this.log.vacuum()
     return this.status()

@@ -33,6 +33,8 @@ export class Writer {
     private readonly clock: Clock,
     private readonly pendingMax: number,
     private readonly onCommit: (head: Head) => void,
+    /** When set, every write is refused with it (a read-only store). */
+    private readonly refusal?: () => StorageError,
   ) {}
 
   get pending(): number {
@@ -40,6 +42,7 @@ export class Writer {
   }
 
   submit<T>(run: (batch: BatchState) => T): Promise<T> {
+    if (this.refusal !== undefined) return Promise.reject(this.refusal())
     if (this.queue.length >= this.pendingMax) return Promise.reject(new TooManyRequestsError(this.queue.length))
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ run, resolve: resolve as (v: unknown) => void, reject })

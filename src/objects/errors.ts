@@ -11,6 +11,7 @@ export const httpStatusByReason: Readonly<Record<StatusReason, number>> = Object
   Conflict: 409,
   Expired: 410,
   Invalid: 422,
+  MethodNotAllowed: 405,
   RequestEntityTooLarge: 413,
   TooManyRequests: 429,
   InternalError: 500,

@@ -9,6 +9,7 @@ export type StatusReason =
   | 'Expired'
   | 'Timeout'
   | 'Invalid'
+  | 'MethodNotAllowed'
   | 'RequestEntityTooLarge'
   | 'TooManyRequests'
   | 'ServiceUnavailable'
@@ -105,6 +106,13 @@ export class LeaseExistsError extends StorageError {
 export class TooManyRequestsError extends StorageError {
   constructor(pending: number) {
     super('TooManyRequests', `mvcc: too many pending writes (${pending}); retry later`)
+  }
+}
+
+/** A write on a store opened with readOnly. */
+export class ReadOnlyError extends StorageError {
+  constructor() {
+    super('MethodNotAllowed', 'mvcc: store is open read-only')
   }
 }
 
