@@ -166,7 +166,7 @@ export const getCommand = defineCommand({
   async run(session, args) {
     const request = rangeRequest(args)
     const valueOnly = args.values['print-value-only'] === true
-    const store = await session.openStore('existing')
+    const store = await session.openStore('read')
     const response = await store.range(request)
     const out = session.out
     if (out.format === 'json') return out.json(jsonRange(response))

@@ -45,7 +45,7 @@ export const leaseTimeToLiveCommand = defineCommand({
     expectPositionals(positionals, 1, 1, 'lease timetolive command needs lease ID as argument')
     const id = parseLeaseId(positionals[0] ?? '')
     const keys = values.keys === true
-    const store = await session.openStore('existing')
+    const store = await session.openStore('read')
     const r = await store.leaseTimeToLive(id, { keys })
     const out = session.out
     const keyList = r.keys ?? []
@@ -73,7 +73,7 @@ export const leaseListCommand = defineCommand({
   options: {},
   async run(session, { positionals }) {
     expectPositionals(positionals, 0, 0, 'lease list command does not accept arguments')
-    const store = await session.openStore('existing')
+    const store = await session.openStore('read')
     const leases = await store.leases()
     const out = session.out
     if (out.format === 'json') return out.json({ revision: store.revision, leases: leases.map((l) => ({ id: l.id })) })

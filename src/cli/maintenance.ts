@@ -41,7 +41,7 @@ export const endpointStatusCommand = defineCommand({
   options: {},
   async run(session, { positionals }) {
     expectPositionals(positionals, 0, 0, 'endpoint status command does not accept arguments')
-    const store = await session.openStore('existing')
+    const store = await session.openStore('read')
     const s = await store.status()
     const out = session.out
     if (out.format === 'json') return out.json([jsonStatus(s)])
@@ -58,7 +58,7 @@ export const endpointHealthCommand = defineCommand({
   async run(session, { positionals }) {
     expectPositionals(positionals, 0, 0, 'endpoint health command does not accept arguments')
     const started = session.clock.now()
-    const store = await session.openStore('existing')
+    const store = await session.openStore('read')
     await store.range({ key: 'health' })
     const took = session.clock.now() - started
     const out = session.out
@@ -91,7 +91,7 @@ export const checkCommand = defineCommand({
   options: {},
   async run(session, { positionals }) {
     expectPositionals(positionals, 0, 0, 'check command does not accept arguments')
-    const store = await session.openStore('existing')
+    const store = await session.openStore('read')
     const report = await store.check()
     const out = session.out
     if (out.format === 'json') out.json(report)

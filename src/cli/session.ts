@@ -57,11 +57,12 @@ export class Session {
 
   /**
    * The store on --db. `existing`: the file must be there (a read of a mistyped path should not
-   * create an empty database); `create`: made if missing, as a first put would.
+   * create an empty database); `create`: made if missing, as a first put would; `read`: must
+   * exist and is opened read-only, so a read never writes the file (nor expires leases there).
    */
-  async openStore(mode: 'existing' | 'create'): Promise<Store> {
+  async openStore(mode: 'existing' | 'create' | 'read'): Promise<Store> {
     if (this.store !== undefined) return this.store
-    if (mode === 'existing' && this.dbPath !== ':memory:' && !existsSync(this.dbPath)) {
+    if (mode !== 'create' && this.dbPath !== ':memory:' && !existsSync(this.dbPath)) {
       throw new CommandError(`database ${this.dbPath} does not exist (give --db or ETCHLOG_DB)`)
     }
     const configPath = this.globals['encryption-config']
@@ -73,6 +74,7 @@ export class Session {
       clock: this.clock,
       ...(this.durability === undefined ? {} : { durability: this.durability }),
       ...(transformer === undefined ? {} : { transformer }),
+      ...(mode === 'read' && this.dbPath !== ':memory:' ? { readOnly: true } : {}),
     })
     return this.store
   }

@@ -34,7 +34,7 @@ export const snapshotSaveCommand = defineCommand({
   async run(session, { positionals }) {
     expectPositionals(positionals, 1, 1, 'snapshot save expects one argument')
     const path = positionals[0] ?? ''
-    const store = await session.openStore('existing')
+    const store = await session.openStore('read')
     const status = await saveSnapshot(store, path)
     if (session.out.format === 'json') session.out.json(jsonSnapshot(status))
     else session.out.line(`Snapshot saved at ${path}`)

@@ -66,7 +66,7 @@ export const watchCommand = defineCommand({
     if (values['prev-kv'] === true) request.prevKv = true
     const progress = values['progress-notify'] === true
     if (progress) request.progressNotify = true
-    const store = await session.openStore('existing')
+    const store = await session.openStore('read')
     const out = session.out
     let seen = 0
     for await (const response of store.watch(request)) {
