@@ -4,6 +4,7 @@
 // (set of placed ops, model state) pairs are cached, so each is explored once.
 import { assert } from '../util/index.js'
 import type { Operation } from './history.js'
+import { EventList, PlacedSet } from './search-state.js'
 
 /** A sequential specification. step() returns every state the op may lead to; none: illegal here. */
 export interface Model<S> {
@@ -28,29 +29,6 @@ export interface SearchResult {
   steps: number
 }
 
-// A fixed seed: cache keys, hence step counts, are reproducible.
-function zobrist(count: number): Uint32Array {
-  let a = 0x9e3779b9
-  const out = new Uint32Array(count)
-  for (let i = 0; i < count; i++) {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = Math.imul(a ^ (a >>> 15), a | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    out[i] = (t ^ (t >>> 14)) >>> 0
-  }
-  return out
-}
-
-/** Events of acknowledged ops sorted by time; at equal times calls first, so equal stamps overlap. */
-function eventOrder(ops: readonly Operation[]): number[] {
-  const time = (e: number): number => {
-    const op = ops[e >> 1]
-    return op === undefined ? Infinity : e & 1 ? op.return : op.call
-  }
-  const events = ops.flatMap((op, i) => (op.outcome.status === 'ok' ? [2 * i, 2 * i + 1] : []))
-  return events.sort((a, b) => time(a) - time(b) || (a & 1) - (b & 1) || a - b)
-}
-
 // Where to go on after undoing a placement: the list after an acknowledged op's call, or the
 // next unknown op that may go before the return at `limit`.
 interface Frame<S> {
@@ -70,60 +48,16 @@ interface Frame<S> {
  */
 export function searchLinearization<S>(ops: readonly Operation[], model: Model<S>, deadline = Infinity): SearchResult {
   const n = ops.length
-  // Doubly linked list over the events of acknowledged ops (2i: call of op i, 2i+1: its return); HEAD is 2n.
-  const HEAD = 2 * n
-  const next = new Int32Array(2 * n + 1).fill(-1)
-  const prev = new Int32Array(2 * n + 1).fill(-1)
-  let tail = HEAD
-  for (const e of eventOrder(ops)) {
-    next[tail] = e
-    prev[e] = tail
-    tail = e
-  }
-  const unlink = (e: number): void => {
-    const p = prev[e] ?? -1
-    const q = next[e] ?? -1
-    next[p] = q
-    if (q !== -1) prev[q] = p
-  }
-  const relink = (e: number): void => {
-    const p = prev[e] ?? -1
-    const q = next[e] ?? -1
-    next[p] = e
-    if (q !== -1) prev[q] = e
-  }
+  const events = new EventList(ops)
   const unknowns = ops.flatMap((op, i) => (op.outcome.status === 'ok' ? [] : [i])).sort((a, b) => (ops[a]?.call ?? 0) - (ops[b]?.call ?? 0) || a - b)
-
-  const hashes = zobrist(2 * n)
-  const placed = new Uint32Array(Math.ceil(n / 32))
-  let h1 = 0
-  let h2 = 0
-  const flip = (i: number): void => {
-    placed[i >> 5] = (placed[i >> 5] ?? 0) ^ (1 << (i & 31))
-    h1 = (h1 ^ (hashes[2 * i] ?? 0)) >>> 0
-    h2 = (h2 ^ (hashes[2 * i + 1] ?? 0)) >>> 0
-  }
-  const isPlaced = (i: number): boolean => ((placed[i >> 5] ?? 0) & (1 << (i & 31))) !== 0
-  // Cache: hash of the placed set and the state keys -> the placed sets seen with them.
-  const cache = new Map<string, Uint32Array[]>()
-  const remember = (stateKey: string): boolean => {
-    const k = `${h1}:${h2}|${stateKey}`
-    const seen = cache.get(k)
-    if (seen === undefined) {
-      cache.set(k, [placed.slice()])
-      return true
-    }
-    if (seen.some((s) => s.every((w, j) => w === placed[j]))) return false
-    seen.push(placed.slice())
-    return true
-  }
+  const placed = new PlacedSet(n)
   /** Places op i if it can go next and the result is new; true if it did. */
   const tryPlace = (i: number, op: Operation, unknownAt: number, limit: number): boolean => {
     const after = stepAll(model, states, op, i)
     if (after.length === 0) return false
-    flip(i)
-    if (!remember(setKey(model, after))) {
-      flip(i)
+    placed.flip(i)
+    if (!placed.remember(setKey(model, after))) {
+      placed.flip(i)
       return false
     }
     stack.push({ op: i, states, unknownAt, limit })
@@ -136,7 +70,7 @@ export function searchLinearization<S>(ops: readonly Operation[], model: Model<S
   const stack: Array<Frame<S>> = []
   let best: { linearized: number[]; stuck: number; states: S[] } | undefined
   let steps = 0
-  let entry = next[HEAD] ?? -1
+  let entry = events.after(events.head)
   // -1 while walking the list; else the next unknown op to try before the return at `limit`.
   let unknownAt = -1
   let limit = 0
@@ -151,12 +85,11 @@ export function searchLinearization<S>(ops: readonly Operation[], model: Model<S
       assert(op !== undefined, 'verify: an event names an op of the history')
       if ((entry & 1) === 0) {
         if (tryPlace(i, op, -1, 0)) {
-          unlink(2 * i)
-          unlink(2 * i + 1)
+          events.remove(i)
           okLeft--
-          entry = next[HEAD] ?? -1
+          entry = events.after(events.head)
         } else {
-          entry = next[entry] ?? -1
+          entry = events.after(entry)
         }
         continue
       }
@@ -169,9 +102,9 @@ export function searchLinearization<S>(ops: readonly Operation[], model: Model<S
     const u = unknowns[unknownAt]
     const uop = u === undefined ? undefined : ops[u]
     if (u !== undefined && uop !== undefined && uop.call <= limit) {
-      if (!isPlaced(u) && tryPlace(u, uop, unknownAt, limit)) {
+      if (!placed.has(u) && tryPlace(u, uop, unknownAt, limit)) {
         unknownAt = -1
-        entry = next[HEAD] ?? -1
+        entry = events.after(events.head)
       } else {
         unknownAt++
       }
@@ -180,13 +113,12 @@ export function searchLinearization<S>(ops: readonly Operation[], model: Model<S
     const top = stack.pop()
     if (top === undefined) return result('violation')
     states = top.states
-    flip(top.op)
+    placed.flip(top.op)
     if (top.unknownAt === -1) {
-      relink(2 * top.op + 1)
-      relink(2 * top.op)
+      events.restore(top.op)
       okLeft++
       unknownAt = -1
-      entry = next[2 * top.op] ?? -1
+      entry = events.after(2 * top.op)
     } else {
       unknownAt = top.unknownAt + 1
       limit = top.limit
