@@ -1,7 +1,7 @@
 // Continue tokens as Kubernetes writes them (apiserver pkg/storage/continue.go): unpadded base64url
 // of {"v":"meta.k8s.io/v1","rv":<revision>,"start":<next key relative to the list prefix>}.
 // rv -1 marks an inconsistent continue: read the rest at the latest revision.
-import { InvalidArgumentError } from '../util/index.js'
+import { BadRequestError, InvalidArgumentError } from '../util/index.js'
 
 const tokenVersion = 'meta.k8s.io/v1'
 
@@ -21,7 +21,7 @@ export function encodeContinue(start: string, keyPrefix: string, revision: numbe
 /** Refuses tokens that were not made by encodeContinue or that would leave the list's prefix. */
 export function decodeContinue(token: string, keyPrefix: string): ContinuePoint {
   const invalid = (why: string): never => {
-    throw new InvalidArgumentError(`objects: continue key is not valid: ${why}`)
+    throw new BadRequestError(`objects: continue key is not valid: ${why}`)
   }
   if (typeof token !== 'string' || !/^[A-Za-z0-9_-]+={0,2}$/.test(token)) return invalid('not base64url')
   let parsed: unknown

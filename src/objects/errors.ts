@@ -6,6 +6,7 @@ import { StorageError, type StatusReason } from '../util/index.js'
 
 /** The HTTP status Kubernetes answers for each reason (apimachinery StatusReason docs). */
 export const httpStatusByReason: Readonly<Record<StatusReason, number>> = Object.freeze({
+  BadRequest: 400,
   NotFound: 404,
   AlreadyExists: 409,
   Conflict: 409,

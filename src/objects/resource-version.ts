@@ -1,6 +1,6 @@
 // resourceVersion strings <-> revisions, and which revision a list reads at
 // (Kubernetes ParseResourceVersion and ValidateListOptions, ../shared/reference/kubernetes-storage.md 1.5).
-import { InvalidArgumentError } from '../util/index.js'
+import { InvalidArgumentError, BadRequestError } from '../util/index.js'
 import type { ListOptions } from './types.js'
 
 /** "" and "0" are 0 (no particular revision); anything else must be a positive decimal integer. */
@@ -34,7 +34,7 @@ export function planListRead(options: ListOptions): ListRead {
   }
   if (match !== undefined && !rvGiven) throw new InvalidArgumentError('objects: resourceVersionMatch is forbidden unless resourceVersion is provided')
   if (options.continue !== undefined && options.continue !== '') {
-    if (rv !== 0) throw new InvalidArgumentError('objects: specifying resourceVersion is not allowed when using continue')
+    if (rv !== 0) throw new BadRequestError('objects: specifying resourceVersion is not allowed when using continue')
     if (match !== undefined) throw new InvalidArgumentError('objects: resourceVersionMatch is forbidden when continue is provided')
   }
   if (match === 'Exact' && rv === 0) throw new InvalidArgumentError('objects: resourceVersionMatch Exact is forbidden for resourceVersion "0"')

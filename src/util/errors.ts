@@ -3,6 +3,7 @@
 // Programmer errors are not here: they are assertion failures (util/assert.ts) and crash.
 
 export type StatusReason =
+  | 'BadRequest'
   | 'NotFound'
   | 'AlreadyExists'
   | 'Conflict'
@@ -56,6 +57,14 @@ export class FutureRevisionError extends StorageError {
 export class InvalidArgumentError extends StorageError {
   constructor(message: string) {
     super('Invalid', message)
+  }
+}
+
+/** A malformed request parameter that is not a field of an object (Kubernetes 400): a bad
+ *  continue token, a resourceVersion given together with one. */
+export class BadRequestError extends StorageError {
+  constructor(message: string) {
+    super('BadRequest', message)
   }
 }
 

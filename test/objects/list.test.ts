@@ -4,8 +4,8 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import type { KubeObject } from '../../src/codec/index.js'
-import { ExpiredError, TooLargeResourceVersionError, toStatus, type ListOptions, type ListResult, type ObjectStore } from '../../src/objects/index.js'
-import { InvalidArgumentError } from '../../src/util/index.js'
+import { ExpiredError, TooLargeResourceVersionError, httpStatusOf, toStatus, type ListOptions, type ListResult, type ObjectStore } from '../../src/objects/index.js'
+import { BadRequestError, InvalidArgumentError } from '../../src/util/index.js'
 import { kvOver, objectStoreOver, openObjectStore, pod } from '../support/object-store.js'
 
 const names = (r: ListResult): string[] => r.items.map((o) => o.metadata.name)
@@ -61,31 +61,36 @@ test('list resourceVersion: "" and "0" latest, N not older than N, Exact N (or N
   }
 })
 
-test('invalid list options are Invalid', async (t) => {
+test('invalid list options are Invalid (422); a bad continue token or an RV with one is BadRequest (400)', async (t) => {
   const { objects } = await openObjectStore(t)
   await objects.create('/p/a', pod('a'))
   await objects.create('/p/b', pod('b'))
   const token = (await objects.list('/p', { limit: 1 })).continue
   assert.ok(token !== undefined)
-  const bad: ListOptions[] = [
+  const invalid: ListOptions[] = [
     { resourceVersionMatch: 'Exact' },
     { resourceVersion: '0', resourceVersionMatch: 'Exact' },
     { resourceVersion: '1', resourceVersionMatch: 'Newest' as 'Exact' },
-    { resourceVersion: '2', continue: token },
     { resourceVersion: '0', resourceVersionMatch: 'NotOlderThan', continue: token },
     { limit: -1 },
     { limit: 1.5 },
     { resourceVersion: 'abc' },
+    { labelSelector: 'a in ()' },
+    { fieldSelector: 'spec.nodeName=x' },
+  ]
+  for (const options of invalid) await assert.rejects(objects.list('/p', options), (e: unknown) => e instanceof InvalidArgumentError && e.code === 'Invalid', JSON.stringify(options))
+  const badRequest: ListOptions[] = [
+    { resourceVersion: '2', continue: token },
     { continue: 'not a token!' },
     { continue: Buffer.from('{"v":"meta.k8s.io/v1","rv":0,"start":"a"}').toString('base64url') },
     { continue: Buffer.from('{"v":"meta.k8s.io/v1","rv":3,"start":"../x"}').toString('base64url') },
     { continue: Buffer.from('{"v":"meta.k8s.io/v1","rv":3,"start":""}').toString('base64url') },
     { continue: Buffer.from('{"v":"v2","rv":3,"start":"a"}').toString('base64url') },
     { continue: Buffer.from('[1]').toString('base64url') },
-    { labelSelector: 'a in ()' },
-    { fieldSelector: 'spec.nodeName=x' },
   ]
-  for (const options of bad) await assert.rejects(objects.list('/p', options), (e: unknown) => e instanceof InvalidArgumentError && e.code === 'Invalid', JSON.stringify(options))
+  for (const options of badRequest) {
+    await assert.rejects(objects.list('/p', options), (e: unknown) => e instanceof BadRequestError && e.code === 'BadRequest' && httpStatusOf(e) === 400, JSON.stringify(options))
+  }
 })
 
 test('pages: limit, continue tokens and remainingItemCount; later pages read at the first page revision', async (t) => {
