@@ -1,6 +1,7 @@
 // The stored frame: magic "etch\0" + an Envelope message (proto/etchlog/runtime/v1/envelope.proto).
 // See docs/codec-format.md. The magic and content types are persisted: DO-NOT-CHANGE.
-import type { Type } from 'protobufjs'
+import protobuf from 'protobufjs'
+import type { Type, Writer } from 'protobufjs'
 import { CorruptValue } from './codec-error.js'
 import { loadProtoFiles, newRoot } from './proto-files.js'
 
@@ -33,20 +34,35 @@ function type(): Type {
 }
 
 export function encodeEnvelope(e: Envelope): Uint8Array {
-  const body = type()
-    .encode({
-      typeMeta: { apiVersion: e.apiVersion, kind: e.kind },
-      raw: e.raw,
-      contentEncoding: e.contentEncoding,
-      contentType: e.contentType,
-      messageType: e.messageType,
-      unknownFields: e.unknownFields,
-    })
-    .finish()
-  const out = new Uint8Array(magic.length + body.length)
-  out.set(magic, 0)
-  out.set(body, magic.length)
-  return out
+  return encodeEnvelopeWith(e, (w) => w.raw(e.raw))
+}
+
+/**
+ * The frame for `e` with `raw` written by `writeRaw` straight into the frame's writer (no
+ * separate buffer for the body). Writes exactly what the Envelope type's encoder writes for the
+ * same values: fields in number order, '' and empty bytes left off, typeMeta always written.
+ */
+export function encodeEnvelopeWith(e: Omit<Envelope, 'raw'>, writeRaw: (w: Writer) => void): Uint8Array {
+  // On node a BufferWriter (fast string writes); the result is copied out as a plain Uint8Array.
+  const w = protobuf.Writer.create()
+  w.raw(magic)
+  w.uint32(10).fork() // 1 typeMeta
+  if (e.apiVersion !== '') w.uint32(10).string(e.apiVersion)
+  if (e.kind !== '') w.uint32(18).string(e.kind)
+  w.ldelim()
+  const beforeRaw = w.pos
+  w.uint32(18).fork() // 2 raw, left off when empty
+  const rawStart = w.pos
+  writeRaw(w)
+  if (w.pos === rawStart) {
+    w.reset()
+    w.pos = beforeRaw
+  } else w.ldelim()
+  if (e.contentEncoding !== '') w.uint32(26).string(e.contentEncoding) // 3
+  if (e.messageType !== '') w.uint32(42).string(e.messageType) // 5
+  if (e.unknownFields.length > 0) w.uint32(50).bytes(e.unknownFields) // 6
+  if (e.contentType !== '') w.uint32(122).string(e.contentType) // 15
+  return w.finishInto(new Uint8Array(w.pos))
 }
 
 /** Parses the frame; protobufjs errors (truncation, bad wire types) propagate to the caller. */

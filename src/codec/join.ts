@@ -12,24 +12,27 @@ export function joinMessage(message: unknown, plan: MessagePlan, rest: unknown):
   if (rest !== undefined && !isPlainObject(rest)) throw new CorruptValue(`unknownFields for ${plan.name} is not a map`)
   const wire = message as PlainObject // a decoded protobufjs message: fields are properties
   const out: PlainObject = {}
-  const merged = new Set<string>()
-  for (const field of plan.fields) {
+  const fields = plan.fields
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i] as FieldPlan
     const value = present(wire, field)
     if (value === undefined) continue
-    const residue = rest === undefined ? undefined : own(rest, field.name)
     if (field.message !== undefined) {
-      out[field.name] = joinField(field, field.message, value, residue)
-      if (residue !== undefined) merged.add(field.name)
+      out[field.name] = joinField(field, field.message, value, rest === undefined ? undefined : own(rest, field.name))
     } else {
       out[field.name] = scalarField(field, value)
     }
   }
   if (rest !== undefined) {
-    for (const [key, value] of Object.entries(rest)) {
-      if (merged.has(key)) continue
-      // A scalar on the wire never has a residue: both at once means the bytes are not ours.
-      if (Object.hasOwn(out, key)) throw new CorruptValue(`${plan.name}.${key} is both on the wire and in unknownFields`)
-      out[key] = value
+    for (const key in rest) {
+      if (!Object.hasOwn(rest, key)) continue
+      if (Object.hasOwn(out, key)) {
+        // A message field on the wire took its residue above (a decoded residue is never undefined).
+        if (plan.byName.get(key)?.message !== undefined) continue
+        // A scalar on the wire never has a residue: both at once means the bytes are not ours.
+        throw new CorruptValue(`${plan.name}.${key} is both on the wire and in unknownFields`)
+      }
+      out[key] = rest[key]
     }
   }
   return out
@@ -48,8 +51,13 @@ function present(wire: PlainObject, field: FieldPlan): unknown {
   const value = wire[field.name]
   if (value === null || value === undefined) return undefined
   if (field.shape === 'repeated') return Array.isArray(value) && value.length > 0 ? value : undefined
-  if (field.shape === 'map') return isPlainObject(value) && Object.keys(value).length > 0 ? value : undefined
+  if (field.shape === 'map') return isPlainObject(value) && hasOwnKey(value) ? value : undefined
   return value
+}
+
+function hasOwnKey(object: PlainObject): boolean {
+  for (const key in object) if (Object.hasOwn(object, key)) return true
+  return false
 }
 
 function scalarField(field: FieldPlan, value: unknown): unknown {
@@ -58,7 +66,8 @@ function scalarField(field: FieldPlan, value: unknown): unknown {
   if (field.shape === 'single') return scalarFromWire(kind, value)
   if (field.shape === 'repeated') return (value as unknown[]).map((v) => scalarFromWire(kind, v)) // present() checked
   const out: PlainObject = {}
-  for (const [key, v] of Object.entries(value as PlainObject)) out[key] = scalarFromWire(kind, v)
+  const map = value as PlainObject
+  for (const key in map) if (Object.hasOwn(map, key)) out[key] = scalarFromWire(kind, map[key])
   return out
 }
 
@@ -79,9 +88,10 @@ function joinField(field: FieldPlan, plan: MessagePlan, value: unknown, residue:
   const rests: unknown = residue ?? {}
   if (!isPlainObject(rests)) throw new CorruptValue(`unknownFields for map ${field.name} is not a map`)
   const out: PlainObject = {}
-  for (const [key, element] of Object.entries(value as PlainObject)) out[key] = joinMessage(element, plan, own(rests, key))
-  for (const key of Object.keys(rests)) {
-    if (!Object.hasOwn(out, key)) throw new CorruptValue(`unknownFields for map ${field.name} names a missing entry`)
+  const map = value as PlainObject
+  for (const key in map) if (Object.hasOwn(map, key)) out[key] = joinMessage(map[key], plan, own(rests, key))
+  for (const key in rests) {
+    if (Object.hasOwn(rests, key) && !Object.hasOwn(out, key)) throw new CorruptValue(`unknownFields for map ${field.name} names a missing entry`)
   }
   return out
 }

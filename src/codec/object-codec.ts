@@ -4,7 +4,7 @@
 import { AssertionError } from 'node:assert'
 import { InvalidArgumentError, assert } from '../util/index.js'
 import { CodecError, CorruptValue, InvalidValue } from './codec-error.js'
-import { contentTypeMsgpack, contentTypeProtobuf, decodeEnvelope, encodeEnvelope, type Envelope } from './envelope.js'
+import { contentTypeMsgpack, contentTypeProtobuf, decodeEnvelope, encodeEnvelope, encodeEnvelopeWith, type Envelope } from './envelope.js'
 import { joinMessage } from './join.js'
 import type { KindRegistry, RegisteredKind } from './kind-registry.js'
 import { packValue, unpackValue } from './msgpack.js'
@@ -22,7 +22,7 @@ export class ObjectCodec {
     const { apiVersion, kind, body } = storedParts(object)
     const registered = this.registry.lookup(apiVersion, kind)
     try {
-      return encodeEnvelope(registered ? protobufEnvelope(apiVersion, kind, body, registered) : msgpackEnvelope(apiVersion, kind, body))
+      return registered ? encodeProtobuf(apiVersion, kind, body, registered) : encodeEnvelope(msgpackEnvelope(apiVersion, kind, body))
     } catch (err) {
       if (err instanceof InvalidValue) {
         throw new InvalidArgumentError(`codec: cannot encode ${kind} ${JSON.stringify(object.metadata.name)}: ${err.reason} at ${err.path}`)
@@ -94,17 +94,18 @@ function storedParts(object: unknown): StoredParts {
   return { apiVersion, kind, body: { ...rest, metadata: meta } }
 }
 
-function protobufEnvelope(apiVersion: string, kind: string, body: PlainObject, registered: RegisteredKind): Envelope {
+function encodeProtobuf(apiVersion: string, kind: string, body: PlainObject, registered: RegisteredKind): Uint8Array {
   const { typed, rest } = splitMessage(body, registered.plan, 0)
-  return {
+  const frame = {
     apiVersion,
     kind,
-    raw: registered.plan.type.encode(typed).finish(),
     contentEncoding: '',
     contentType: contentTypeProtobuf,
     messageType: registered.plan.name,
     unknownFields: rest === undefined ? noBytes : packValue(rest),
   }
+  // The message is encoded straight into the frame: same bytes as encoding it on its own as raw.
+  return encodeEnvelopeWith(frame, (w) => registered.plan.type.encode(typed, w))
 }
 
 function msgpackEnvelope(apiVersion: string, kind: string, body: PlainObject): Envelope {

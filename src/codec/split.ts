@@ -11,7 +11,7 @@ import { InvalidValue } from './codec-error.js'
 import type { FieldPlan, MessagePlan } from './message-plan.js'
 import { isScalarDefault, scalarFits } from './scalars.js'
 import { isPlainObject, type PlainObject } from './types.js'
-import { canonicalValue, checkKey, valueDepthMax } from './values.js'
+import { canonicalValue, checkKey, isWellFormed, sortKeys, sortedKeys, valueDepthMax } from './values.js'
 
 export interface Split {
   typed: PlainObject
@@ -29,7 +29,7 @@ export function splitMessage(object: PlainObject, plan: MessagePlan, depth: numb
   let rest: PlainObject | undefined
   let oneofsUsed: Set<string> | undefined
   // Sorted keys: rest is built in canonical order (same bytes for equal objects).
-  for (const key of Object.keys(object).sort()) {
+  for (const key of sortedKeys(object)) {
     const value = object[key]
     if (value === undefined) continue // absent, as in JSON
     checkKey(key)
@@ -96,12 +96,14 @@ function splitList(values: unknown[], plan: MessagePlan, depth: number): FieldSp
 }
 
 function scalarMap(field: FieldPlan, map: PlainObject, keys: string[]): FieldSplit | undefined {
+  const scalar = field.scalar
+  if (scalar === undefined) return undefined
   const typed: PlainObject = {}
-  for (const key of keys.sort()) {
+  for (const key of sortKeys(keys)) {
     const v = map[key]
     // Map values are always written, defaults included, so they need no presence.
-    if (field.scalar === undefined || v === undefined || key === '__proto__' || !scalarFits('string', key)) return undefined
-    if (!scalarFits(field.scalar, v)) return undefined
+    if (v === undefined || key === '__proto__' || !isWellFormed(key)) return undefined
+    if (!scalarFits(scalar, v)) return undefined
     typed[key] = v
   }
   return { typed, rest: undefined }
@@ -109,11 +111,11 @@ function scalarMap(field: FieldPlan, map: PlainObject, keys: string[]): FieldSpl
 
 function splitMap(map: PlainObject, keys: string[], plan: MessagePlan, depth: number): FieldSplit | undefined {
   for (const key of keys) {
-    if (key === '__proto__' || !scalarFits('string', key) || !isPlainObject(map[key])) return undefined
+    if (key === '__proto__' || !isWellFormed(key) || !isPlainObject(map[key])) return undefined
   }
   const typed: PlainObject = {}
   let rest: PlainObject | undefined
-  for (const key of keys.sort()) {
+  for (const key of sortKeys(keys)) {
     try {
       const part = splitMessage(map[key] as PlainObject, plan, depth) // checked just above
       typed[key] = part.typed

@@ -12,9 +12,37 @@ export const valueDepthMax = 64
 // In a /u regex a well-formed surrogate pair is one code point, so this matches lone halves only.
 const loneSurrogate = /\p{Cs}/u
 
+// String.prototype.isWellFormed (ES2024, Node 20) is the same test without the regex engine.
+const nativeWellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean }).isWellFormed
+
 /** UTF-8 (protobuf and MessagePack) cannot carry a lone surrogate; JSON escapes hide them. */
-export function isWellFormed(text: string): boolean {
-  return !loneSurrogate.test(text)
+export const isWellFormed: (text: string) => boolean =
+  nativeWellFormed !== undefined ? (text) => nativeWellFormed.call(text) : (text) => !loneSurrogate.test(text)
+
+/**
+ * Object.keys(object).sort(): the same order (UTF-16 code units, as the default sort and `<`
+ * compare strings), without the sort when the keys are already in order, and an insertion sort
+ * for the short key lists objects have.
+ */
+export function sortedKeys(object: object): string[] {
+  return sortKeys(Object.keys(object))
+}
+
+/** Sorts `keys` in place as keys.sort() would, and returns it. */
+export function sortKeys(keys: string[]): string[] {
+  const n = keys.length
+  if (n > 32) return keys.sort()
+  for (let i = 1; i < n; i++) {
+    const key = keys[i] as string
+    let j = i - 1
+    if ((keys[j] as string) <= key) continue
+    do {
+      keys[j + 1] = keys[j] as string
+      j--
+    } while (j >= 0 && (keys[j] as string) > key)
+    keys[j + 1] = key
+  }
+  return keys
 }
 
 export function checkKey(key: string): void {
@@ -65,7 +93,7 @@ function canonicalArray(values: readonly unknown[], depth: number): unknown[] {
 
 export function canonicalObject(object: PlainObject, depth: number): PlainObject {
   const out: PlainObject = {}
-  for (const key of Object.keys(object).sort()) {
+  for (const key of sortedKeys(object)) {
     const v = object[key]
     if (v === undefined) continue
     checkKey(key)
