@@ -13,6 +13,8 @@ import { runPointSqlBench } from './log/point-sql.bench.js'
 import { runCompactionBench, type CompactionBenchOptions } from './mvcc/compaction.bench.js'
 import { populate } from './mvcc/populate.js'
 import { fullFanout, quickFanout, runFanoutBench } from './watchcache/fanout.bench.js'
+import { runCasBench, type CasBenchOptions } from './mvcc/cas.bench.js'
+import { runRangeBench } from './mvcc/range.bench.js'
 import { runPutBench, type PutBenchOptions } from './mvcc/put.bench.js'
 import { runScaleBench, type ScaleBenchOptions } from './mvcc/scale.bench.js'
 import { benchmarksMd } from './support/benchmarks-md.js'
@@ -43,12 +45,17 @@ const positive = (text: string | undefined, fallback: number, name: string): num
 
 const sizes = flags.sizes?.split(',').map((s) => positive(s, 0, 'sizes')) ?? (quick ? [1_000, 2_000] : [10_000, 100_000, 1_000_000])
 const putOptions: PutBenchOptions = quick
-  ? { writers: [1, 64], rounds: 1, warmupMs: 20, phaseMs: 150, calibrationMs: 100 }
-  : { writers: [1, 64], rounds: positive(flags.rounds, 7, 'rounds'), warmupMs: 500, phaseMs: positive(flags['phase-ms'], 3000, 'phase-ms'), calibrationMs: 2000 }
+  ? { writers: [1, 8, 64, 256], rounds: 1, warmupMs: 20, phaseMs: 150, calibrationMs: 100 }
+  : { writers: [1, 8, 64, 256], rounds: positive(flags.rounds, 7, 'rounds'), warmupMs: 500, phaseMs: positive(flags['phase-ms'], 3000, 'phase-ms'), calibrationMs: 2000 }
 const scaleOptions: ScaleBenchOptions = quick
   ? { sizes, putTimeMs: 100, getTimeMs: 50, getRounds: 1, warmupMs: 10 }
   : { sizes, putTimeMs: 3000, getTimeMs: 1000, getRounds: 3, warmupMs: 250 }
 const pointSqlKeys = quick ? 1_000 : 10_000
+const casOptions: CasBenchOptions = quick
+  ? { clients: 64, hotKeys: [1, 16, 256], rounds: 1, warmupMs: 20, phaseMs: 150 }
+  : { clients: 64, hotKeys: [1, 16, 256], rounds: positive(flags.rounds, 5, 'rounds'), warmupMs: 300, phaseMs: 2000 }
+const rangeKeys = quick ? 1_000 : 10_000
+const rangeOptions = quick ? { rounds: 1, timeMs: 30, warmupMs: 5 } : { rounds: 3, timeMs: 1000, warmupMs: 200 }
 const compactionOptions: CompactionBenchOptions = {
   keys: positive(flags['history-keys'], quick ? 500 : 50_000, 'history-keys'),
   versions: positive(flags['history-versions'], 4, 'history-versions'),
@@ -61,6 +68,8 @@ const compactionOptions: CompactionBenchOptions = {
 const settings = quick
   ? 'quick (smoke) mode: tiny sizes, one short phase each; figures are meaningless'
   : `put phases ${putOptions.rounds} rounds x (${putOptions.warmupMs} ms warm-up + ${putOptions.phaseMs} ms), ` +
+    `CAS ${casOptions.clients} clients on ${casOptions.hotKeys.join('/')} hot keys ${casOptions.rounds} rounds x ` +
+    `(${casOptions.warmupMs} ms warm-up + ${casOptions.phaseMs} ms), range of ${rangeKeys} keys ${rangeOptions.rounds} x ${rangeOptions.timeMs} ms per variant, ` +
     `scale sizes ${sizes.join(', ')} keys, strict put ${scaleOptions.putTimeMs} ms and get ` +
     `${scaleOptions.getRounds} x ${scaleOptions.getTimeMs} ms per size, ` +
     `compaction history ${compactionOptions.keys} keys x ${compactionOptions.versions} versions, ${compactionOptions.rounds} rounds ` +
@@ -88,6 +97,20 @@ try {
   dir.remove()
 }
 
+log('CAS txns under contention')
+const cas = await runCasBench(casOptions)
+
+log('range / list')
+const rangeDir = tempDir()
+let range
+try {
+  const path = rangeDir.file('range.db')
+  await populate(path, 0, rangeKeys)
+  range = await runRangeBench({ path, keyCount: rangeKeys, ...rangeOptions })
+} finally {
+  rangeDir.remove()
+}
+
 log('writes during physical compaction')
 const compaction = await runCompactionBench(compactionOptions, log)
 
@@ -95,7 +118,7 @@ log('watch fan-out')
 const fanout = await runFanoutBench(quick ? quickFanout : fullFanout)
 
 const command = ['npm run bench', ...(process.argv.slice(2).length > 0 ? ['--', ...process.argv.slice(2)] : [])].join(' ')
-const results: Results = { command, settings, machine, puts, scale, pointSql, compaction, fanout, elapsedS: (performance.now() - started) / 1000 }
+const results: Results = { command, settings, machine, puts, scale, pointSql, cas, range, compaction, fanout, elapsedS: (performance.now() - started) / 1000 }
 log('')
 log(consoleReport(results))
 

@@ -9,6 +9,11 @@
 //   'same-rows' is ~3 statements x ~5 us per row (~40-60k rows/s); the store adds per put the
 //   request normalisation, a closure, a promise and its continuation (~10-15 us), which on
 //   ~20 us of SQL gives ~0.6x. The target is >= 0.6x raw 'same-rows'.
+// - writers=8: batches of ~8, so still mostly fsync-bound: raw ~8 x 2,000-4,000 commits/s, i.e.
+//   ~15-30k rows/s; the store's per-put overhead is a smaller share of a commit than at 64, but
+//   its setImmediate hop before each commit is not amortised as well: ~0.6-0.8x.
+// - writers=256: batches of ~256, fully CPU-bound as at 64 (the fsync is now ~5 % of a batch):
+//   ~0.6x raw 'same-rows', with each put waiting for a whole batch (~256 x ~20-35 us, 5-9 ms).
 //
 // Closed-loop phases, not tinybench: see bench/support/closed-loop.ts for why.
 import type Database from 'better-sqlite3'

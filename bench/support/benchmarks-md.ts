@@ -3,7 +3,9 @@
 import { LATENCY_TARGET_MS } from '../mvcc/compaction.bench.js'
 import { fanoutLines } from '../watchcache/fanout.bench.js'
 import type { Results } from './report.js'
+import { PAGE_LIMIT } from '../mvcc/range.bench.js'
 import {
+  casTable,
   compactionLatencyTable,
   compactionRatioTable,
   compactionTable,
@@ -12,6 +14,7 @@ import {
   pointSqlTable,
   putRatioTable,
   putTable,
+  rangeTable,
   scaleTable,
 } from './report.js'
 
@@ -52,9 +55,10 @@ on its own file, with the same schema (src/log/schema.ts) and pragmas (bench/log
   upsert the live row), then updates meta.revision once.
 - **raw log-only** inserts only the log row (same table, with its log_key_rev index): an upper
   bound for any design that keeps this log table.
-- For 64 writers the raw batch size is the one the store achieved (measured in a calibration
-  phase, see the table). Latency is per put for the store (submit to resolve, including waiting
-  for the commit in progress) and per transaction for raw.
+- For more than one writer (8, 64, 256) the raw batch size is the one the store achieved
+  (measured in a store-only calibration phase just before, see the table). Latency is per put
+  for the store (submit to resolve, including waiting for the commit in progress) and per
+  transaction for raw.
 
 ${markdownTable(putTable(r.puts))}
 
@@ -87,7 +91,34 @@ separate file (\`put/strict/writers=1/raw-same-rows/reference-for-keys=N\`): com
 
 ${markdownTable(scaleTable(r.scale))}
 
-## 4. Writes during physical compaction
+## 4. CAS txns under contention
+
+${r.cas[0]?.clients ?? 0} concurrent clients (async loops) each increment one of K hot counters (K = ${r.cas.map((c) => c.hotKeys).join(', ')}; the
+key picked by a seeded generator per client) by read-modify-write, as the Kubernetes API server
+updates an object: \`store.get\`, then \`store.txn\` with compare MOD == the modRevision read,
+success \`put value+1\`, failure \`range\` of the key; on failure the client retries with the value
+and modRevision its failure branch returned, until it commits. Durability \`'strict'\`, a fresh
+store per K (bench/mvcc/cas.bench.ts). "increments/s" counts committed increments; conflict rate
+is failed txns / all txns; latency is per committed increment, from its first read to its commit
+(retries included). After the last round the counters are read back and must sum to the
+increments committed (warm-up included); the run fails otherwise.
+
+${markdownTable(casTable(r.cas))}
+
+## 5. Range / list of ${r.range.keyCount.toLocaleString('en-US')} keys: store vs raw SQLite
+
+A store filled through \`store.put\` (durability 'relaxed') with ${r.range.keyCount.toLocaleString('en-US')} keys under one prefix and 256-byte
+values, then reopened with durability 'strict'. Each variant runs \`store.range\` (awaited) against
+the same rows read by hand on a second better-sqlite3 connection to the same file, same pragmas:
+the live index joined to log by id in key order (what src/log/range-sql.ts runs for the current
+state). \`full\`: every key with its value; \`keysOnly\`: the live index alone; \`countOnly\`:
+\`count(*)\` over the live index; \`paginated/limit=${PAGE_LIMIT}\`: pages of ${PAGE_LIMIT}, each starting just after
+the previous page's last key, until \`more\` is false (raw: until a short page). tinybench, one
+call at a time; ratio = median over rounds of raw p50 / store p50.
+
+${markdownTable(rangeTable(r.range))}
+
+## 6. Writes during physical compaction
 
 Claim: no single write waits more than ~${LATENCY_TARGET_MS} ms behind compaction of a large history. A store is
 filled once through \`store.put\` (durability 'relaxed') with ${r.compaction.keys.toLocaleString('en-US')} keys x ${r.compaction.versions} versions of 256-byte
@@ -107,7 +138,7 @@ ${markdownTable(compactionLatencyTable(r.compaction))}
 
 ${markdownTable(compactionRatioTable(r.compaction))}
 
-## 5. Watch fan-out
+## 7. Watch fan-out
 
 ${r.fanout.rows.length} phases of one prefix watched by N watchers in this process while 64 writers put
 256-byte values (bench/watchcache/fanout.bench.ts). "deliveries/s" counts events handed to

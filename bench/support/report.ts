@@ -2,7 +2,9 @@
 import type { PointSqlRow } from '../log/point-sql.bench.js'
 import { fanoutLines, type FanoutResult } from '../watchcache/fanout.bench.js'
 import { LATENCY_TARGET_MS, overRounds, type CompactionResult, type CompactionRound } from '../mvcc/compaction.bench.js'
+import { medianIncrementsPerSec, type CasRow } from '../mvcc/cas.bench.js'
 import type { PutGroup } from '../mvcc/put.bench.js'
+import type { RangeResult } from '../mvcc/range.bench.js'
 import type { ScaleRow } from '../mvcc/scale.bench.js'
 import type { Machine } from './machine.js'
 import { median, summarize } from './stats.js'
@@ -14,6 +16,8 @@ export interface Results {
   puts: PutGroup[]
   scale: ScaleRow[]
   pointSql: PointSqlRow[]
+  cas: CasRow[]
+  range: RangeResult
   compaction: CompactionResult
   fanout: FanoutResult
   elapsedS: number
@@ -114,6 +118,37 @@ export function pointSqlTable(rows: readonly PointSqlRow[]): Table {
   }
 }
 
+export function casTable(rows: readonly CasRow[]): Table {
+  return {
+    head: ['task', 'median increments/s', 'range over rounds', 'conflict rate', 'txns per increment', 'p50 ms', 'p99 ms', 'counters sum (checked)'],
+    rows: rows.map((r) => [
+      `\`${r.task}\``,
+      int(medianIncrementsPerSec(r)),
+      `${int(Math.min(...r.incrementsPerSec))}–${int(Math.max(...r.incrementsPerSec))}`,
+      `${(r.conflictRate * 100).toFixed(1)} %`,
+      r.attemptsPerIncrement.toFixed(2),
+      ms(r.latency.p50),
+      ms(r.latency.p99),
+      int(r.counterSum),
+    ]),
+  }
+}
+
+export function rangeTable(r: RangeResult): Table {
+  return {
+    head: ['store task', 'store p50 ms', 'store p99 ms', 'raw task', 'raw p50 ms', 'raw p99 ms', 'store / raw'],
+    rows: r.rows.map((row) => [
+      `\`${row.storeTask}\``,
+      ms(row.store.p50),
+      ms(row.store.p99),
+      `\`${row.rawTask}\``,
+      ms(row.raw.p50),
+      ms(row.raw.p99),
+      ratio(row.ratio),
+    ]),
+  }
+}
+
 const mib = (bytes: number): string => (bytes / 1024 ** 2).toFixed(1)
 
 export function compactionTable(c: CompactionResult): Table {
@@ -190,6 +225,12 @@ export function consoleReport(r: Results): string {
     '',
     'point-read SQL alone',
     consoleTable(pointSqlTable(r.pointSql)),
+    '',
+    'CAS increments under contention (txn: compare MOD, put value+1, failure: range)',
+    consoleTable(casTable(r.cas)),
+    '',
+    `range / list of ${r.range.keyCount} keys: store vs raw SQLite`,
+    consoleTable(rangeTable(r.range)),
     '',
     `writes during physical compaction (history ${r.compaction.keys} keys x ${r.compaction.versions} versions)`,
     consoleTable(compactionTable(r.compaction)),

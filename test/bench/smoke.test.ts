@@ -28,6 +28,10 @@ test('bench --quick runs every benchmark', { timeout: 60_000 }, () => {
     'log/point-sql/keys=1000/store-limit-literal',
     'compaction/history=500x4/writers=1/baseline',
     'compaction/history=500x4/writers=8/during-physical-compact',
+    'put/strict/writers=256/store',
+    'txn/cas-increment/strict/clients=64/hot-keys=16',
+    'range/keys=1000/paginated/limit=500/raw',
+    'watch/fanout/watchers=100',
   ]) {
     assert.ok(run.stdout.includes(task), `bench --quick output lacks ${task}:\n${run.stdout}`)
   }
