@@ -161,6 +161,12 @@ export class WatchCache implements WatcherHost, CatchUpContext {
       for (;;) {
         this.again = false
         const batch = this.source.readEvents(this.position, max)
+        if (batch.compactRevision > this.revision + 1) {
+          // Another process compacted past what this cache has read: rows it never saw may be
+          // gone, so the live stream has a hole it cannot fill (W6). Restart from now.
+          this.fellBehind(batch.compactRevision)
+          return
+        }
         const prepared = cacheEvents(this.source, batch.events, this.known)
         if (prepared instanceof Promise) {
           const epoch = this.epoch
@@ -201,6 +207,18 @@ export class WatchCache implements WatcherHost, CatchUpContext {
     this.revision = Math.max(this.revision, complete || last === undefined ? batch.revision : last.revision)
     this.compactRevision = Math.max(this.compactRevision, batch.compactRevision)
     if (events.length > 0) this.groups.dispatch(events)
+  }
+
+  /**
+   * The cache's position fell below the compaction point: watchers fed from it get the compacted
+   * ending (W6: re-list, re-watch); watchers still reading the log check compaction themselves.
+   * The feed restarts at the current end of the log, with an empty ring.
+   */
+  private fellBehind(compactRevision: number): void {
+    this.compactRevision = Math.max(this.compactRevision, compactRevision)
+    for (const w of [...this.watchers]) if (w.mode !== 'catch-up') this.compacted(w, compactRevision)
+    this.stop()
+    this.start()
   }
 
   /** The feed failed (an I/O error): every watcher ends with the reason; the next watch restarts. */
