@@ -2,7 +2,7 @@
 // every way an object gets printed: String(), template strings, JSON.stringify, util.inspect and
 // console.log. The bytes sit in a KeyObject behind a #private field, so neither Object.keys, a
 // spread nor inspect's property walk can reach them.
-import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto'
+import { createSecretKey, KeyObject, randomBytes } from 'node:crypto'
 import { inspect } from 'node:util'
 import { InvalidArgumentError } from '../util/index.js'
 
@@ -29,6 +29,17 @@ export class SecretKey {
     // An all-zero key is a placeholder left in a config, not a random key.
     if (bytes.every((b) => b === 0)) throw new InvalidArgumentError(`encryption: ${what} is all zero bytes`)
     return new SecretKey(createSecretKey(bytes))
+  }
+
+  /**
+   * Wraps a KeyObject, e.g. one received by a worker thread (KeyObjects survive postMessage;
+   * SecretKey's private field does not). Must be a secret key of 32 bytes.
+   */
+  static fromKeyObject(key: KeyObject, what: string): SecretKey {
+    if (!(key instanceof KeyObject) || key.type !== 'secret' || key.symmetricKeySize !== secretKeyBytes) {
+      throw new InvalidArgumentError(`encryption: ${what} must be a secret KeyObject of ${secretKeyBytes} bytes`)
+    }
+    return new SecretKey(key)
   }
 
   /** `text` is base64 of 32 random bytes (`head -c 32 /dev/urandom | base64`); whitespace around it is ignored. */

@@ -244,3 +244,21 @@ export function applyTxn(s: WriteScope, t: NTxn): TxnResponse {
   response.revision = s.finish()
   return response
 }
+
+/**
+ * Reencrypt's write with a resealer: if key's live modRevision is still `modRevision`, appends
+ * `stored` (already sealed for this key) unchanged as its next version, lease kept. False if it
+ * changed meanwhile (the newer write wins).
+ */
+export function applyRewriteStored(s: WriteScope, key: Buffer, stored: Buffer, modRevision: number): boolean {
+  const { tx } = s.batch
+  const cur = s.log.live(tx, key)
+  if (cur === undefined || cur.modRev !== modRevision) return false
+  const rev = s.newRevision
+  const version = cur.version + 1
+  s.wrote()
+  const id = s.log.append(tx, { key, rev, createRev: cur.createRev, version, lease: cur.lease, value: stored })
+  s.log.setLive(tx, key, { id, modRev: rev, createRev: cur.createRev, version, lease: cur.lease })
+  s.finish()
+  return true
+}

@@ -1,6 +1,6 @@
 export { KvStore, type KvStoreOptions } from './kv-store.js'
 export type { Log } from './log.js'
 export type { EventBatch, KvEvent } from './events.js'
-export type { ReencryptOptions, ReencryptProgress } from './reencrypt.js'
+export type { ReencryptOptions, ReencryptProgress, Resealer, StoredItem } from './reencrypt.js'
 export { identityTransformer, type ValueTransformer } from './values.js'
 export type * from './types.js'

@@ -1,7 +1,7 @@
 // The store: etcd v3's KV, Lease and Maintenance calls over a Log. Reads run at once on a read
 // snapshot; writes go through the group-commit writer and resolve once durable.
-import { type BytesLike, type Clock, type TimerHandle, CompactedError, FutureRevisionError, type Limits, StoreClosedError, ReadOnlyError } from '../util/index.js'
-import { applyDeleteRange, applyPut, applyTxn, WriteScope } from './apply.js'
+import { assert, type BytesLike, type Clock, type TimerHandle, CompactedError, FutureRevisionError, type Limits, StoreClosedError, ReadOnlyError } from '../util/index.js'
+import { applyDeleteRange, applyPut, applyRewriteStored, applyTxn, WriteScope } from './apply.js'
 import { checkStore } from './check.js'
 import { Compactor } from './compactor.js'
 import { checkLeaseId, Lessor } from './lessor.js'
@@ -32,7 +32,7 @@ import type {
 } from './types.js'
 import { identityTransformer, ValueReader, type ValueTransformer } from './values.js'
 import { Writer } from './writer.js'
-import { reencrypt, type ReencryptOptions, type ReencryptProgress } from './reencrypt.js'
+import { reencrypt, type ReencryptOptions, type ReencryptProgress, type StoredRow } from './reencrypt.js'
 import { readEvents, type EventBatch } from './events.js'
 
 // After a failed background compaction step (lock held elsewhere, I/O error), wait this long.
@@ -340,7 +340,35 @@ export class KvStore {
    */
   async reencrypt(options: ReencryptOptions = {}): Promise<ReencryptProgress> {
     this.open()
-    return reencrypt(this, options)
+    return reencrypt(
+      {
+        range: (r) => this.range(r),
+        txn: (t) => this.txn(t),
+        storedRange: async (r) => this.storedRange(r),
+        rewriteStored: (w) => {
+          const stored = Buffer.isBuffer(w.stored) ? w.stored : Buffer.from(w.stored.buffer, w.stored.byteOffset, w.stored.byteLength)
+          return this.writer.submit((b) => applyRewriteStored(new WriteScope(this.values, b), w.key, stored, w.modRevision))
+        },
+      },
+      options,
+    )
+  }
+
+  /** Live keys in [key, rangeEnd) (rangeEnd \0: to the end) with their values as stored, not decrypted. */
+  private storedRange(r: { key: Buffer; rangeEnd: Buffer; limit: number }): { rows: StoredRow[]; more: boolean } {
+    this.open()
+    const end = r.rangeEnd.length === 1 && r.rangeEnd[0] === 0 ? null : r.rangeEnd
+    const rows = this.log.read((tx) =>
+      this.log.range(tx, { interval: { start: r.key, end }, revision: undefined, limit: r.limit + 1, withValues: true }),
+    )
+    const more = rows.length > r.limit
+    return {
+      rows: rows.slice(0, r.limit).map((row) => {
+        assert(row.value !== null, 'mvcc: a live key has a stored value')
+        return { key: row.key, stored: row.value, modRevision: row.modRev }
+      }),
+      more,
+    }
   }
 
   /** Integrity check: SQLite's own, then the log's invariants and the index against the log. */

@@ -6,6 +6,9 @@
 // Keys are visited in order in bounded batches; the rewrites of one batch are submitted together
 // and commit as one group. Nothing is persisted: after a crash, run it again; values already
 // rewritten are no longer stale and are skipped.
+// With a Resealer (e.g. a pool of worker threads, see src/reseal-pool.ts) the crypto leaves the
+// main thread: pages are read as stored (not decrypted), the resealer returns the new stored form
+// of each stale value (null: not stale), and each is written AS STORED with the same CAS.
 import { InvalidArgumentError, StorageError, prefixEnd } from '../util/index.js'
 import type { KeyValue, RangeRequest, TxnResponse } from './types.js'
 
@@ -16,6 +19,29 @@ export interface ReencryptOptions {
   batchKeys?: number
   signal?: AbortSignal
   onProgress?: (progress: ReencryptProgress) => void
+  /** Does the decrypt + re-encrypt elsewhere (worker threads); default: on this thread. */
+  resealer?: Resealer
+}
+
+/** A value as stored (encrypted), for a resealer. */
+export interface StoredItem {
+  key: Uint8Array
+  stored: Uint8Array
+}
+
+/**
+ * Re-seals stored values: for each item, null when it is not stale (leave it), otherwise the
+ * bytes to store for the same plaintext under the current key. Must use the store's configuration.
+ */
+export interface Resealer {
+  reseal(items: StoredItem[]): Promise<Array<Uint8Array | null>>
+}
+
+/** A live key's row as stored, read without decrypting. */
+export interface StoredRow {
+  key: Buffer
+  stored: Buffer
+  modRevision: number
 }
 
 export interface ReencryptProgress {
@@ -34,6 +60,10 @@ export interface ReencryptTarget {
     compare: Array<{ key: Uint8Array; target: 'MOD'; result: 'EQUAL'; value: number }>
     success: Array<{ put: { key: Uint8Array; value: Uint8Array; lease: number } }>
   }): Promise<TxnResponse>
+  /** Live keys in [key, rangeEnd) with their values as stored; at most limit rows. */
+  storedRange(request: { key: Buffer; rangeEnd: Buffer; limit: number }): Promise<{ rows: StoredRow[]; more: boolean }>
+  /** Writes stored bytes unchanged as a new revision of key if its modRevision is still the one given. */
+  rewriteStored(item: { key: Buffer; stored: Uint8Array; modRevision: number }): Promise<boolean>
 }
 
 const BATCH_KEYS_DEFAULT = 256
@@ -47,6 +77,7 @@ export async function reencrypt(store: ReencryptTarget, options: ReencryptOption
   const prefix = options.prefix === undefined || options.prefix.length === 0 ? Buffer.from([0]) : Buffer.from(options.prefix)
   const end = options.prefix === undefined || options.prefix.length === 0 ? Buffer.from([0]) : prefixEnd(prefix)
   const progress: ReencryptProgress = { scanned: 0, rewritten: 0, raced: 0 }
+  if (options.resealer !== undefined) return reencryptStored(store, options.resealer, options, batchKeys, prefix, end)
   let from: Buffer = prefix
   for (;;) {
     if (options.signal?.aborted === true) {
@@ -72,5 +103,42 @@ export async function reencrypt(store: ReencryptTarget, options: ReencryptOption
     if (!page.more || last === undefined) return progress
     // The next key after `last` in byte order: last + 0x00.
     from = Buffer.concat([Buffer.from(last.key), Buffer.from([0])])
+  }
+}
+
+async function reencryptStored(
+  store: ReencryptTarget,
+  resealer: Resealer,
+  options: ReencryptOptions,
+  batchKeys: number,
+  prefix: Buffer,
+  end: Buffer,
+): Promise<ReencryptProgress> {
+  const progress: ReencryptProgress = { scanned: 0, rewritten: 0, raced: 0 }
+  let from: Buffer = prefix
+  for (;;) {
+    if (options.signal?.aborted === true) {
+      throw new StorageError('Timeout', `mvcc: reencrypt aborted after ${progress.scanned} keys`, { cause: options.signal.reason })
+    }
+    const page = await store.storedRange({ key: from, rangeEnd: end, limit: batchKeys })
+    const sealed = await resealer.reseal(page.rows.map((r) => ({ key: r.key, stored: r.stored })))
+    if (sealed.length !== page.rows.length) {
+      throw new StorageError('InternalError', `mvcc: reencrypt resealer returned ${sealed.length} values for ${page.rows.length}`)
+    }
+    const writes: Array<Promise<boolean>> = []
+    page.rows.forEach((row, i) => {
+      const stored = sealed[i]
+      if (stored != null) writes.push(store.rewriteStored({ key: row.key, stored, modRevision: row.modRevision }))
+    })
+    const results = await Promise.all(writes)
+    progress.scanned += page.rows.length
+    for (const ok of results) {
+      if (ok) progress.rewritten++
+      else progress.raced++
+    }
+    options.onProgress?.({ ...progress })
+    const last = page.rows[page.rows.length - 1]
+    if (!page.more || last === undefined) return progress
+    from = Buffer.concat([last.key, Buffer.from([0])])
   }
 }

@@ -1,0 +1,111 @@
+// store.reencrypt with its crypto on worker threads (createResealPool, issue 3): the same
+// guarantees as the main-thread path (reencrypt.test.ts) — every stale value rewritten, fresh
+// ones skipped, a concurrent update wins, a prefix limits it — and a kms config is refused.
+import { after, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { createResealPool, InvalidArgumentError } from '../../src/index.js'
+import { createTransformer, type EncryptionConfig, type ProviderConfig } from '../../src/encryption/index.js'
+import { aesgcm, hkdf, localKms, namedKey, transformerFor } from './helpers.js'
+import { tempStore, text } from '../support/temp-store.js'
+
+const a = namedKey('a')
+const b = namedKey('b')
+const configOf = (...providers: ProviderConfig[]): EncryptionConfig => ({ resources: [{ prefixes: [''], providers }] })
+const pool = createResealPool(configOf(aesgcm(b, a)))
+after(() => pool.close())
+
+async function staleStore(count: number) {
+  const ts = await tempStore({ durability: 'relaxed', transformer: transformerFor(aesgcm(a)) })
+  const lease = await ts.store.leaseGrant(3600)
+  await Promise.all(Array.from({ length: count }, (_, i) => ts.store.put(`/r/${i % 2 === 0 ? 'even' : 'odd'}/${i}`, `value-${i}`, i === 0 ? { lease: lease.id } : {})))
+  const store = await ts.reopen({ transformer: transformerFor(aesgcm(b, a)) })
+  return { ts, store, lease }
+}
+
+const staleCount = async (store: Awaited<ReturnType<typeof staleStore>>['store']) =>
+  (await store.range({ key: '\0', rangeEnd: '\0' })).kvs.filter((kv) => kv.stale === true).length
+
+test('with a pool, reencrypt rewrites every stale value and skips fresh ones; afterwards the old key can go', async () => {
+  const { ts, store, lease } = await staleStore(1000)
+  await store.put('/r/fresh', 'already-b')
+  const freshRev = (await store.get('/r/fresh'))?.modRevision
+  assert.equal(await staleCount(store), 1000)
+  const seen: number[] = []
+  const result = await store.reencrypt({ resealer: pool, batchKeys: 100, onProgress: (p) => seen.push(p.scanned) })
+  assert.deepEqual(result, { scanned: 1001, rewritten: 1000, raced: 0 })
+  assert.deepEqual(seen, [...Array.from({ length: 10 }, (_, i) => (i + 1) * 100), 1001])
+  assert.equal(await staleCount(store), 0)
+  assert.equal((await store.get('/r/fresh'))?.modRevision, freshRev, 'a fresh value is not rewritten')
+  const kv = await store.get('/r/even/0')
+  assert.equal(kv?.lease, lease.id, 'leases stay attached')
+  assert.equal(kv?.version, 2, 'one new version per rewrite')
+  assert.deepEqual(await store.reencrypt({ resealer: pool }), { scanned: 1001, rewritten: 0, raced: 0 }, 'a second run has nothing to do')
+  const onlyB = await ts.reopen({ transformer: transformerFor(aesgcm(b)) })
+  assert.equal(text((await onlyB.get('/r/odd/999'))?.value), 'value-999')
+  assert.equal(text((await onlyB.get('/r/even/0'))?.value), 'value-0')
+  assert.equal(text((await onlyB.get('/r/fresh'))?.value), 'already-b')
+  await ts.done()
+})
+
+test('with a pool, a prefix limits the rewrite', async () => {
+  const { ts, store } = await staleStore(100)
+  const result = await store.reencrypt({ resealer: pool, prefix: '/r/even/' })
+  assert.deepEqual(result, { scanned: 50, rewritten: 50, raced: 0 })
+  assert.equal(await staleCount(store), 50)
+  await ts.done()
+})
+
+test('with a pool, a concurrent update wins over the rewrite, and nothing is lost', async () => {
+  const { ts, store } = await staleStore(10)
+  // Between reading a page and rewriting it (while the workers re-seal), another writer updates one of its keys.
+  let raced = false
+  const racing = {
+    async reseal(items: Parameters<typeof pool.reseal>[0]) {
+      if (!raced) {
+        raced = true
+        await store.put('/r/even/0', 'newer')
+      }
+      return pool.reseal(items)
+    },
+  }
+  const result = await store.reencrypt({ resealer: racing })
+  assert.equal(result.raced, 1)
+  assert.equal(result.rewritten, 9)
+  assert.equal(text((await store.get('/r/even/0'))?.value), 'newer')
+  assert.equal(await staleCount(store), 0)
+  await ts.done()
+})
+
+test('with a pool built from a multi-resource config (hkdf, byte prefixes), keys route as on the main thread', async () => {
+  const { ts } = await staleStore(20)
+  const c = namedKey('c')
+  const config: EncryptionConfig = {
+    resources: [
+      { prefixes: [Buffer.from('/r/odd/')], providers: [hkdf(c), aesgcm(a)] },
+      { prefixes: ['/r/even/'], providers: [aesgcm(a)] },
+    ],
+  }
+  const store = await ts.reopen({ transformer: createTransformer(config) })
+  const own = createResealPool(config, { threads: 1 })
+  try {
+    assert.deepEqual(await store.reencrypt({ resealer: own }), { scanned: 20, rewritten: 10, raced: 0 }, 'only /r/odd/ is stale')
+  } finally {
+    await own.close()
+  }
+  const onlyC = await ts.reopen({ transformer: createTransformer({ resources: [{ prefixes: ['/r/odd/'], providers: [hkdf(c)] }] }) })
+  assert.equal(text((await onlyC.get('/r/odd/19'))?.value), 'value-19')
+  await ts.done()
+})
+
+test('a config with a kms provider is refused: its key service cannot reach a worker', () => {
+  assert.throws(
+    () => createResealPool(configOf(localKms('local', namedKey('kek1')), aesgcm(a))),
+    (err: unknown) => err instanceof InvalidArgumentError && /kms provider \(local\).*worker threads/.test(err.message),
+  )
+})
+
+test('a closed pool refuses work', async () => {
+  const p = createResealPool(configOf(aesgcm(b, a)), { threads: 1 })
+  await p.close()
+  await assert.rejects(p.reseal([]), InvalidArgumentError)
+})
