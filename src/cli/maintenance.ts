@@ -1,6 +1,6 @@
 // Maintenance commands: compaction, endpoint status and health, defrag, check (integrity) and
 // reencrypt. etcdctl's texts where etcdctl has the command; the store's own reports otherwise.
-import type { StatusResponse } from '../index.js'
+import { createResealPool, type StatusResponse } from '../index.js'
 import { expectPositionals, integerFlag, parseInteger } from './args.js'
 import { defineCommand } from './command.js'
 import { exitError, UsageError } from './errors.js'
@@ -110,20 +110,36 @@ export const reencryptCommand = defineCommand({
   name: 'reencrypt',
   usage: 'reencrypt --encryption-config FILE [options]',
   summary: 'Rewrites every value stored under a retired encryption key with the current one',
-  options: { prefix: { type: 'string' }, 'batch-keys': { type: 'string' } },
-  flags: ['--prefix=P        only keys under this prefix', '--batch-keys=N    keys read per batch (default 256)'],
+  options: { prefix: { type: 'string' }, 'batch-keys': { type: 'string' }, workers: { type: 'string' } },
+  flags: [
+    '--prefix=P        only keys under this prefix',
+    '--batch-keys=N    keys read per batch (default 256)',
+    '--workers=N       re-seal on N worker threads (default 2; 0: on the main thread; kms configs always use 0)',
+  ],
   async run(session, { positionals, values }) {
     expectPositionals(positionals, 0, 0, 'reencrypt command does not accept arguments')
     if (values['encryption-config'] === undefined) {
       throw new UsageError('reencrypt needs --encryption-config: without it every value reads as plaintext and nothing is stale')
     }
     const batchKeys = integerFlag(values['batch-keys'], 'batch-keys', 1)
+    const workers = integerFlag(values.workers, 'workers', 0) ?? 2
     const store = await session.openStore('existing')
-    const progress = await store.reencrypt({
-      ...(values.prefix === undefined ? {} : { prefix: values.prefix }),
-      ...(batchKeys === undefined ? {} : { batchKeys }),
-      signal: session.signal,
-    })
+    const config = session.encryptionConfig()
+    // Worker threads re-seal about 1.5-2x faster (bench/encryption/reencrypt.bench.ts), but a kms
+    // provider's key service cannot be sent to them.
+    const kms = config?.resources.some((r) => r.providers.some((p) => 'kms' in p)) ?? true
+    const pool = workers > 0 && !kms && config !== undefined ? createResealPool(config, { threads: workers }) : undefined
+    let progress
+    try {
+      progress = await store.reencrypt({
+        ...(values.prefix === undefined ? {} : { prefix: values.prefix }),
+        ...(batchKeys === undefined ? {} : { batchKeys }),
+        ...(pool === undefined ? {} : { resealer: pool }),
+        signal: session.signal,
+      })
+    } finally {
+      await pool?.close()
+    }
     const out = session.out
     if (out.format === 'json') return out.json(progress)
     if (out.format === 'table') {

@@ -32,6 +32,8 @@ export class Session {
   private readonly durability: Durability | undefined
   // The open store, if a command asked for one; closed by close().
   private store: Store | undefined
+  // The loaded encryption config, if --encryption-config was given and a command needed it.
+  private config: encryption.EncryptionConfig | undefined
 
   constructor(
     readonly io: CliIo,
@@ -65,9 +67,8 @@ export class Session {
     if (mode !== 'create' && this.dbPath !== ':memory:' && !existsSync(this.dbPath)) {
       throw new CommandError(`database ${this.dbPath} does not exist (give --db or ETCHLOG_DB)`)
     }
-    const configPath = this.globals['encryption-config']
-    const transformer =
-      configPath === undefined ? undefined : encryption.createTransformer(encryption.loadEncryptionConfig(configPath, { env: this.env }))
+    const config = this.encryptionConfig()
+    const transformer = config === undefined ? undefined : encryption.createTransformer(config)
     this.store = await openStore({
       ...this.io.storeOptions,
       path: this.dbPath,
@@ -77,6 +78,14 @@ export class Session {
       ...(mode === 'read' && this.dbPath !== ':memory:' ? { readOnly: true } : {}),
     })
     return this.store
+  }
+
+  /** The --encryption-config, loaded once (keys read from their files or variables). */
+  encryptionConfig(): encryption.EncryptionConfig | undefined {
+    const path = this.globals['encryption-config']
+    if (path === undefined) return undefined
+    this.config ??= encryption.loadEncryptionConfig(path, { env: this.env })
+    return this.config
   }
 
   async close(): Promise<void> {

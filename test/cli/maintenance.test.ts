@@ -109,3 +109,20 @@ test('reencrypt rewrites values under the new key; without --encryption-config i
   assert.equal(wrongKey.code, 1)
   assert.match(wrongKey.stderr, /^Error: .*\((InternalError|Invalid)\)\n$/)
 })
+
+test('reencrypt on the main thread (--workers 0) gives the same result as on worker threads', async (t) => {
+  const { etchctl, dir } = cliDb(t)
+  const env = { KEY_A: randomBytes(32).toString('base64'), KEY_B: randomBytes(32).toString('base64') }
+  const config = (name: string, ...keys: string[]): string => {
+    const path = join(dir, `${name}.json`)
+    writeFileSync(path, JSON.stringify({ resources: [{ prefixes: [''], providers: [{ aesgcm: { keys: keys.map((k) => ({ name: k, env: k })) } }] }] }))
+    return path
+  }
+  const a = config('a', 'KEY_A')
+  const ba = config('ba', 'KEY_B', 'KEY_A')
+  const b = config('b', 'KEY_B')
+  for (let i = 0; i < 4; i++) ok(await etchctl(['--encryption-config', a, 'put', `k${i}`, `v${i}`], { env }))
+  assert.deepEqual(JSON.parse(ok(await etchctl(['reencrypt', '--encryption-config', ba, '--workers', '0', '--prefix', 'k0', '-w', 'json'], { env })).stdout), { scanned: 1, rewritten: 1, raced: 0 })
+  assert.deepEqual(JSON.parse(ok(await etchctl(['reencrypt', '--encryption-config', ba, '--workers', '2', '-w', 'json'], { env })).stdout), { scanned: 4, rewritten: 3, raced: 0 })
+  for (let i = 0; i < 4; i++) assert.equal(ok(await etchctl(['--encryption-config', b, 'get', `k${i}`, '--print-value-only'], { env })).stdout, `v${i}\n`)
+})
