@@ -9,17 +9,21 @@ register()
 const encryption = await import('./encryption/index.ts')
 
 /** @typedef {{ key: Uint8Array, stored: Uint8Array }} Item */
+/** @typedef {{ name: string, key: import('node:crypto').KeyObject }} SentKey */
+/**
+ * A provider as reseal-pool.ts sends it: keys as KeyObjects (kms providers are never sent).
+ * @typedef {{ identity: Record<string, never> } | { aesgcm: { keys: SentKey[] } } | { aesgcmHkdf: { keys: SentKey[] } }} SentProvider
+ */
 
-/** @param {any} provider */
+/** @param {SentProvider} provider */
 function rebuildProvider(provider) {
   if ('identity' in provider) return { identity: {} }
-  const kind = 'aesgcm' in provider ? 'aesgcm' : 'aesgcmHkdf'
-  /** @type {Array<{ name: string, key: import('node:crypto').KeyObject }>} */
-  const keys = provider[kind].keys
-  return { [kind]: { keys: keys.map((k) => ({ name: k.name, secret: encryption.SecretKey.fromKeyObject(k.key, k.name) })) } }
+  const sentKeys = 'aesgcm' in provider ? provider.aesgcm.keys : provider.aesgcmHkdf.keys
+  const keys = sentKeys.map((k) => ({ name: k.name, secret: encryption.SecretKey.fromKeyObject(k.key, k.name) }))
+  return 'aesgcm' in provider ? { aesgcm: { keys } } : { aesgcmHkdf: { keys } }
 }
 
-/** @type {{ resources: Array<{ prefixes: Array<string | Uint8Array>, providers: any[] }> }} */
+/** @type {{ resources: Array<{ prefixes: Array<string | Uint8Array>, providers: SentProvider[] }> }} */
 const sent = workerData.config
 const transformer = encryption.createTransformer({
   resources: sent.resources.map((r) => ({ prefixes: r.prefixes, providers: r.providers.map(rebuildProvider) })),

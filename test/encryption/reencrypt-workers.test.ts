@@ -6,7 +6,8 @@ import assert from 'node:assert/strict'
 import { createResealPool, InvalidArgumentError } from '../../src/index.js'
 import { createTransformer, type EncryptionConfig, type ProviderConfig } from '../../src/encryption/index.js'
 import { aesgcm, hkdf, localKms, namedKey, transformerFor } from './helpers.js'
-import { tempStore, text } from '../support/temp-store.js'
+import { text } from '../support/temp-store.js'
+import { staleCount, staleStore } from './stale-store.js'
 
 const a = namedKey('a')
 const b = namedKey('b')
@@ -14,19 +15,8 @@ const configOf = (...providers: ProviderConfig[]): EncryptionConfig => ({ resour
 const pool = createResealPool(configOf(aesgcm(b, a)))
 after(() => pool.close())
 
-async function staleStore(count: number) {
-  const ts = await tempStore({ durability: 'relaxed', transformer: transformerFor(aesgcm(a)) })
-  const lease = await ts.store.leaseGrant(3600)
-  await Promise.all(Array.from({ length: count }, (_, i) => ts.store.put(`/r/${i % 2 === 0 ? 'even' : 'odd'}/${i}`, `value-${i}`, i === 0 ? { lease: lease.id } : {})))
-  const store = await ts.reopen({ transformer: transformerFor(aesgcm(b, a)) })
-  return { ts, store, lease }
-}
-
-const staleCount = async (store: Awaited<ReturnType<typeof staleStore>>['store']) =>
-  (await store.range({ key: '\0', rangeEnd: '\0' })).kvs.filter((kv) => kv.stale === true).length
-
 test('with a pool, reencrypt rewrites every stale value and skips fresh ones; afterwards the old key can go', async () => {
-  const { ts, store, lease } = await staleStore(1000)
+  const { ts, store, lease } = await staleStore(1000, a, b)
   await store.put('/r/fresh', 'already-b')
   const freshRev = (await store.get('/r/fresh'))?.modRevision
   assert.equal(await staleCount(store), 1000)
@@ -48,7 +38,7 @@ test('with a pool, reencrypt rewrites every stale value and skips fresh ones; af
 })
 
 test('with a pool, a prefix limits the rewrite', async () => {
-  const { ts, store } = await staleStore(100)
+  const { ts, store } = await staleStore(100, a, b)
   const result = await store.reencrypt({ resealer: pool, prefix: '/r/even/' })
   assert.deepEqual(result, { scanned: 50, rewritten: 50, raced: 0 })
   assert.equal(await staleCount(store), 50)
@@ -56,7 +46,7 @@ test('with a pool, a prefix limits the rewrite', async () => {
 })
 
 test('with a pool, a concurrent update wins over the rewrite, and nothing is lost', async () => {
-  const { ts, store } = await staleStore(10)
+  const { ts, store } = await staleStore(10, a, b)
   // Between reading a page and rewriting it (while the workers re-seal), another writer updates one of its keys.
   let raced = false
   const racing = {
@@ -77,7 +67,7 @@ test('with a pool, a concurrent update wins over the rewrite, and nothing is los
 })
 
 test('with a pool built from a multi-resource config (hkdf, byte prefixes), keys route as on the main thread', async () => {
-  const { ts } = await staleStore(20)
+  const { ts } = await staleStore(20, a, b)
   const c = namedKey('c')
   const config: EncryptionConfig = {
     resources: [

@@ -4,24 +4,14 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { StorageError } from '../../src/index.js'
 import { aesgcm, namedKey, transformerFor } from './helpers.js'
-import { tempStore, text } from '../support/temp-store.js'
+import { text } from '../support/temp-store.js'
+import { staleCount, staleStore } from './stale-store.js'
 
 const a = namedKey('a')
 const b = namedKey('b')
 
-async function staleStore(count: number) {
-  const ts = await tempStore({ durability: 'relaxed', transformer: transformerFor(aesgcm(a)) })
-  const lease = await ts.store.leaseGrant(3600)
-  await Promise.all(Array.from({ length: count }, (_, i) => ts.store.put(`/r/${i % 2 === 0 ? 'even' : 'odd'}/${i}`, `value-${i}`, i === 0 ? { lease: lease.id } : {})))
-  const store = await ts.reopen({ transformer: transformerFor(aesgcm(b, a)) })
-  return { ts, store, lease }
-}
-
-const staleCount = async (store: Awaited<ReturnType<typeof staleStore>>['store']) =>
-  (await store.range({ key: '\0', rangeEnd: '\0' })).kvs.filter((kv) => kv.stale === true).length
-
 test('reencrypt rewrites every stale value; afterwards the old key can go', async () => {
-  const { ts, store, lease } = await staleStore(1000)
+  const { ts, store, lease } = await staleStore(1000, a, b)
   assert.equal(await staleCount(store), 1000)
   const seen: number[] = []
   const result = await store.reencrypt({ batchKeys: 100, onProgress: (p) => seen.push(p.scanned) })
@@ -37,7 +27,7 @@ test('reencrypt rewrites every stale value; afterwards the old key can go', asyn
 })
 
 test('a prefix limits the rewrite', async () => {
-  const { ts, store } = await staleStore(100)
+  const { ts, store } = await staleStore(100, a, b)
   const result = await store.reencrypt({ prefix: '/r/even/' })
   assert.deepEqual(result, { scanned: 50, rewritten: 50, raced: 0 })
   assert.equal(await staleCount(store), 50)
@@ -45,7 +35,7 @@ test('a prefix limits the rewrite', async () => {
 })
 
 test('a concurrent update wins over the rewrite, and nothing is lost', async () => {
-  const { ts, store } = await staleStore(10)
+  const { ts, store } = await staleStore(10, a, b)
   // Between reading a page and rewriting it, another writer updates one of its keys.
   const realTxn = store.txn.bind(store)
   let raced = false
@@ -65,7 +55,7 @@ test('a concurrent update wins over the rewrite, and nothing is lost', async () 
 })
 
 test('an abort stops with a typed error; running again finishes the job', async () => {
-  const { ts, store } = await staleStore(300)
+  const { ts, store } = await staleStore(300, a, b)
   const controller = new AbortController()
   await assert.rejects(
     store.reencrypt({ batchKeys: 50, signal: controller.signal, onProgress: (p) => p.scanned >= 100 && controller.abort() }),

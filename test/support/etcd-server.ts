@@ -71,11 +71,11 @@ async function healthy(endpoint: string): Promise<boolean> {
     const body = (await res.json()) as { health?: string }
     return body.health === 'true'
   } catch {
-    return false // not listening yet, or no leader yet: poll again
+    return false // not listening, or no leader: the caller reports it
   }
 }
 
-/** Starts etcd and resolves once /health answers true (a leader exists and it serves requests). */
+/** Starts etcd and resolves once it reports serving clients and /health answers true. */
 export async function startEtcd(bin: string): Promise<EtcdServer> {
   const dir = tempDir('etchlog-etcd-')
   const clientPort = await freePort()
@@ -95,13 +95,25 @@ export async function startEtcd(bin: string): Promise<EtcdServer> {
       `--initial-cluster=diff=${peer}`,
       '--initial-cluster-state=new',
       '--logger=zap',
-      '--log-level=error',
+      // info, to see the line etcd logs once it is ready (see below); kept in a bounded tail.
+      '--log-level=info',
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   )
   let stderr = ''
-  child.stderr?.setEncoding('utf8').on('data', (s: string) => {
-    stderr = (stderr + s).slice(-4000)
+  // etcd logs "serving client traffic ..." after its ReadyNotify (a leader elected, the member
+  // published): the event to wait for, instead of polling /health on a timer.
+  const ready = new Promise<'ready' | 'exited' | 'timeout'>((resolve) => {
+    const timer = setTimeout(() => resolve('timeout'), startTimeoutMs)
+    const done = (how: 'ready' | 'exited'): void => {
+      clearTimeout(timer)
+      resolve(how)
+    }
+    child.stderr?.setEncoding('utf8').on('data', (s: string) => {
+      stderr = (stderr + s).slice(-4000)
+      if (/"msg":"serving client traffic/.test(s)) done('ready')
+    })
+    child.once('exit', () => done('exited'))
   })
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) {
@@ -113,18 +125,14 @@ export async function startEtcd(bin: string): Promise<EtcdServer> {
     dir.remove()
   }
   const endpoint = `127.0.0.1:${clientPort}`
-  const deadline = Date.now() + startTimeoutMs
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      dir.remove()
-      throw new Error(`etcd exited during start-up (${child.exitCode ?? child.signalCode}):\n${stderr}`)
-    }
-    if (await healthy(endpoint)) break
-    if (Date.now() > deadline) {
-      await stop()
-      throw new Error(`etcd did not answer /health within ${startTimeoutMs} ms:\n${stderr}`)
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100)) // polling an external process: no signal to await
+  const how = await ready
+  if (how === 'exited') {
+    dir.remove()
+    throw new Error(`etcd exited during start-up (${child.exitCode ?? child.signalCode}):\n${stderr}`)
+  }
+  if (how === 'timeout' || !(await healthy(endpoint))) {
+    await stop()
+    throw new Error(`etcd was not ready to serve within ${startTimeoutMs} ms:\n${stderr}`)
   }
   return {
     endpoint,
