@@ -6,6 +6,7 @@ import { KvModel, type RevisionMode } from './kv-model.js'
 import { type Part, partitionByKey, wholeHistory } from './partition.js'
 import { checkRevisions, RevisionSpace, type RevisionViolationKind } from './revisions.js'
 import { searchLinearization, type SearchResult } from './search.js'
+import type { WatchViolationKind } from './watch-history.js'
 
 export interface CheckOptions {
   /**
@@ -22,7 +23,7 @@ export interface CheckOptions {
 }
 
 export interface Violation {
-  kind: RevisionViolationKind | 'not-linearizable'
+  kind: RevisionViolationKind | 'not-linearizable' | WatchViolationKind
   message: string
   /** The smallest failing part: indices into history.operations, in history order. */
   ops: number[]
@@ -33,6 +34,8 @@ export interface Violation {
   /** The model state(s) at the point of failure. */
   states: string[]
   keys: string[]
+  /** A watch violation: the watcher (index into the watch records), its responses at fault, the revision. */
+  watch?: { watcher: number; responses: number[]; revision: number }
 }
 
 export interface CheckResult {

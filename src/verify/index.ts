@@ -1,4 +1,5 @@
-// The verify layer's public face: a linearizability checker for histories of KV operations.
+// The verify layer's public face: a linearizability checker for histories of KV operations, and
+// a checker of the watchers recorded next to them.
 export { checkHistory, type CheckOptions, type CheckResult, type Violation } from './check.js'
 export {
   describeOperation,
@@ -23,3 +24,16 @@ export { partitionByKey, wholeHistory, type Part } from './partition.js'
 export { checkRevisions, RevisionSpace, type RevisionViolation } from './revisions.js'
 export { searchLinearization, type Model, type SearchResult } from './search.js'
 export { renderTimeline, writeTimeline } from './timeline.js'
+export { checkWatches, type WatchCheckResult } from './watch-check.js'
+export {
+  prefixRangeEnd,
+  validateWatches,
+  watchCovers,
+  watchWants,
+  type WatchEventRecord,
+  type WatchFilterName,
+  type WatchRecord,
+  type WatchResponseRecord,
+  type WatchSpec,
+  type WatchViolationKind,
+} from './watch-history.js'
