@@ -2,7 +2,19 @@
 // This file only wires: flags, the store, real time, Ctrl-C, the progress line and the output.
 import { randomInt } from 'node:crypto'
 import { openStore, StorageError, type Store } from './index.js'
-import { buildReport, formatSummary, parseWorkloadArgs, Progress, usage, Workload, writeReport, type Scheduler, type WorkloadOptions } from './workload/index.js'
+import {
+  buildReport,
+  formatSummary,
+  parseWorkloadArgs,
+  prepareAtRest,
+  Progress,
+  usage,
+  Workload,
+  writeReport,
+  type EncryptionSummary,
+  type Scheduler,
+  type WorkloadOptions,
+} from './workload/index.js'
 
 // Real time enters the workload here and nowhere else, as open-store.ts wires the system clock
 // into the store. Unlike systemClock's, these timers are not unref'd: while the workload waits
@@ -29,8 +41,11 @@ function parse(): WorkloadOptions | number {
   }
 }
 
-async function run(store: Store, options: WorkloadOptions, startedAt: string): Promise<number> {
-  const workload = new Workload(store, realScheduler, options)
+// Kubernetes runs etcd with progress notifications every 5 s; informers see them as bookmarks.
+const progressNotifyMs = 5000
+
+async function run(store: Store, options: WorkloadOptions, startedAt: string, encryption: EncryptionSummary): Promise<number> {
+  const workload = new Workload(store, realScheduler, options, encryption)
   process.on('SIGINT', () => {
     // A second Ctrl-C quits at once: every acknowledged write is already committed.
     if (workload.phase !== 'bootstrap' && workload.phase !== 'running') process.exit(130)
@@ -66,13 +81,16 @@ async function main(): Promise<number> {
   const options = parse()
   if (typeof options === 'number') return options
   const startedAt = new Date(realScheduler.now()).toISOString()
-  const store = await openStore({ path: options.dbPath, durability: options.durability })
+  // The key file and encryption config beside the database: made on the first run, reused after.
+  const atRest = prepareAtRest(options.dbPath)
+  const store = await openStore({ path: options.dbPath, durability: options.durability, transformer: atRest.transformer, watchProgressNotifyIntervalMs: progressNotifyMs })
   console.log(
     `etchlog workload on ${options.dbPath} (revision ${store.revision}, compacted at ${store.compactRevision}): ` +
       `${options.nodes} nodes, ${options.controllers} controllers, ${options.durationSeconds} s at x${options.speedup}, seed ${options.seed}`,
   )
+  console.log(`encryption at rest: ${atRest.summary.configFile}${atRest.summary.created ? ' (new key and config)' : ''}`)
   try {
-    return await run(store, options, startedAt)
+    return await run(store, options, startedAt, atRest.summary)
   } finally {
     // Normally already closed by run(); after a crash this still commits what was queued.
     await store.close()

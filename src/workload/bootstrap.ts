@@ -1,10 +1,26 @@
-// The cluster before traffic starts: namespaces, Nodes and Deployments, created where missing
+// The cluster before traffic starts: namespaces, Nodes, and Deployments with their ConfigMaps and
+// Secrets, created where missing
 // (a second run on the same database adopts what the first left). Returns the counters the
 // lost-update check starts from. Pods, Endpoints and events are the controllers' and kubelets' job.
 import type { KubeObject } from '../codec/index.js'
 import type { ActorContext } from './context.js'
-import { deploymentKey, deploymentName, deploymentObject, heartbeatAnnotation, namespaceName, namespaceObject, nodeKey, nodeName, nodeObject, prefixes } from './objects.js'
-import { text } from './object-client.js'
+import { keyOf } from './object-client.js'
+import {
+  configMapKey,
+  configMapObject,
+  deploymentKey,
+  deploymentName,
+  deploymentObject,
+  heartbeatAnnotation,
+  namespaceName,
+  namespaceObject,
+  nodeKey,
+  nodeName,
+  nodeObject,
+  prefixes,
+  secretKey,
+  secretObject,
+} from './objects.js'
 import type { Rng } from './rng.js'
 
 export interface Baseline {
@@ -27,6 +43,7 @@ export async function bootstrap(ctx: ActorContext, rng: Rng): Promise<Baseline> 
     for (let d = 0; d < ctx.shape.deploymentsPerNamespace; d++) {
       const name = deploymentName(d)
       wanted.push([deploymentKey(ns, name), deploymentObject(ns, name, 2 + rng.int(7), rng, now)])
+      wanted.push([configMapKey(ns, name), configMapObject(ns, name, 1)], [secretKey(ns, name), secretObject(ns, name, rng)])
     }
   }
   for (let i = 0; i < ctx.options.nodes; i++) wanted.push([nodeKey(nodeName(i)), nodeObject(nodeName(i), i, rng, now)])
@@ -34,16 +51,14 @@ export async function bootstrap(ctx: ActorContext, rng: Rng): Promise<Baseline> 
   for (let i = 0; i < wanted.length; i += batchSize) {
     // Concurrent creates share commits (group commit), as a cluster's first minutes do.
     const results = await Promise.all(wanted.slice(i, i + batchSize).map(([key, object]) => ctx.client.create(key, object)))
-    created += results.filter((r) => r.created).length
+    created += results.filter((r) => r !== undefined).length
   }
   const heartbeats = new Map<string, number>()
-  for (const kv of (await ctx.client.list(prefixes.nodes)).items) {
-    heartbeats.set(text(kv.key), Number(ctx.client.decode(kv).metadata.annotations?.[heartbeatAnnotation] ?? '0'))
+  for (const node of (await ctx.client.list(prefixes.nodes)).items) {
+    heartbeats.set(keyOf(prefixes.nodes, node), Number(node.metadata.annotations?.[heartbeatAnnotation] ?? '0'))
   }
   const generations = new Map<string, number>()
-  for (const kv of (await ctx.client.list(prefixes.deployments)).items) {
-    generations.set(text(kv.key), ctx.client.decode(kv).metadata.generation)
-  }
+  for (const d of (await ctx.client.list(prefixes.deployments)).items) generations.set(keyOf(prefixes.deployments, d), d.metadata.generation)
   return { heartbeats, generations, created }
 }
 

@@ -1,5 +1,5 @@
-// What every actor shares: the store (as KV and as objects), time, the stop signal and the
-// counters. `timed` is the one place an operation's latency and storage errors are recorded.
+// What every actor shares: the store (as KV for status, health and compaction; as objects for
+// everything an API client does), time, the stop signal and the counters. `timed` is the one place an operation's latency and storage errors are recorded.
 import { StorageError } from '../util/index.js'
 import type { KvApi } from './kv-api.js'
 import type { ObjectClient } from './object-client.js'

@@ -3,10 +3,10 @@
 // the latest cache), and a worker reconciles one item at a time. Controllers of one kind split
 // the items between them by hash, so each owns a shard but all of them list and watch the whole
 // resource, as every replica of a real controller's informer does.
-import type { KeyValue } from '../mvcc/index.js'
+import type { KubeObject } from '../codec/index.js'
 import type { ActorContext } from './context.js'
 import type { CommitTimes } from './commit-times.js'
-import { Informer } from './informer.js'
+import { Informer, type InformerMode } from './informer.js'
 import { hash32 } from './rng.js'
 
 export interface Shard {
@@ -28,8 +28,9 @@ export abstract class Controller {
     readonly name: string,
     prefix: string,
     private readonly shard: Shard,
+    mode: InformerMode = 'list-watch',
   ) {
-    this.informer = new Informer(ctx, commitTimes, prefix, (key, kv) => this.observe(key, kv))
+    this.informer = new Informer(ctx, commitTimes, prefix, (key, object) => this.observe(key, object), mode)
     ctx.signal.addEventListener('abort', () => this.wake?.(), { once: true })
   }
 
@@ -45,7 +46,7 @@ export abstract class Controller {
   }
 
   /** The work item a changed key maps to, or undefined when it concerns another controller. */
-  protected abstract itemFor(key: string, kv: KeyValue | undefined): string | undefined
+  protected abstract itemFor(key: string, object: KubeObject | undefined): string | undefined
   protected abstract reconcile(item: string): Promise<void>
 
   protected owns(item: string): boolean {
@@ -57,8 +58,8 @@ export abstract class Controller {
     this.wake?.()
   }
 
-  private observe(key: string, kv: KeyValue | undefined): void {
-    const item = this.itemFor(key, kv)
+  private observe(key: string, object: KubeObject | undefined): void {
+    const item = this.itemFor(key, object)
     if (item !== undefined && this.owns(item)) this.enqueue(item)
   }
 

@@ -1,7 +1,7 @@
 // The endpoints controller: for each app, the ready pods' IPs, kept in an Endpoints object.
 // Every pod readiness flip the kubelets make turns into an Endpoints write here, which is what
 // makes pod churn expensive in a real cluster.
-import type { KeyValue } from '../mvcc/index.js'
+import type { KubeObject } from '../codec/index.js'
 import type { ActorContext } from './context.js'
 import type { CommitTimes } from './commit-times.js'
 import { Controller, type Shard } from './controller.js'
@@ -21,14 +21,14 @@ export class EndpointsController extends Controller {
     super(ctx, commitTimes, `endpoints-${shard.index}`, prefixes.pods, shard)
   }
 
-  protected itemFor(key: string, kv: KeyValue | undefined): string | undefined {
+  protected itemFor(key: string, object: KubeObject | undefined): string | undefined {
     const at = splitKey(prefixes.pods, key)
     if (at === undefined) return undefined
     // Pods are named <app>-<replica>; the app is everything before the last dash.
     const item = `${at.namespace}/${at.name.slice(0, Math.max(0, at.name.lastIndexOf('-')))}`
     let keys = this.podsOf.get(item)
     if (keys === undefined) this.podsOf.set(item, (keys = new Set()))
-    if (kv === undefined) keys.delete(key)
+    if (object === undefined) keys.delete(key)
     else keys.add(key)
     return item
   }
@@ -39,9 +39,8 @@ export class EndpointsController extends Controller {
     const app = item.slice(slash + 1)
     const addresses: Array<{ ip: string; nodeName: string; pod: string }> = []
     for (const key of this.podsOf.get(item) ?? []) {
-      const kv = this.informer.cache.get(key)
-      if (kv === undefined) continue
-      const pod = this.ctx.client.decode(kv)
+      const pod = this.informer.cache.get(key)
+      if (pod === undefined) continue
       const conditions = field(pod, 'status', 'conditions')
       const ready = Array.isArray(conditions) && conditions.some((c) => field(c, 'type') === 'Ready' && field(c, 'status') === 'True')
       const ip = field(pod, 'status', 'podIP')
@@ -50,22 +49,19 @@ export class EndpointsController extends Controller {
     addresses.sort((a, b) => (a.pod < b.pod ? -1 : a.pod > b.pod ? 1 : 0))
     const key = endpointsKey(ns, app)
     const subsets = endpointSubsets(ns, addresses)
-    const out = await this.ctx.timed(
+    await this.ctx.timed(
       'reconcile',
       () =>
-        this.ctx.client.guaranteedUpdate(key, (e) => {
-          // Unchanged subsets encode to the same bytes: the client skips the write.
-          e['subsets'] = subsets
-          return e
-        }),
+        this.ctx.client.upsert(
+          key,
+          () => endpointsObject(ns, app, addresses, this.rng, this.ctx.clusterNow()),
+          (e) => {
+            // Unchanged subsets encode to the same bytes: the store skips the write.
+            e['subsets'] = subsets
+            return e
+          },
+        ),
       (o) => o.attempts,
     )
-    if (out?.missing === true && !this.ctx.stopping) {
-      const created = endpointsObject(ns, app, addresses, this.rng, this.ctx.clusterNow())
-      const r = await this.ctx.timed('reconcile', () => this.ctx.client.create(key, created))
-      // Another shard's controller never owns this item, so a lost create means a leftover from
-      // an earlier run appeared meanwhile: reconcile it again.
-      if (r?.created === false) this.enqueue(item)
-    }
   }
 }

@@ -1,25 +1,43 @@
-// A controller's view of one resource, built like client-go's reflector: list (paged, at one
-// revision), then watch from the list revision + 1, applying each event to a local cache. A
-// cancelled watch (its start compacted away, or its buffer overflowed) means list again.
-import type { KeyValue } from '../mvcc/index.js'
-import type { Watcher } from '../watchcache/index.js'
+// A controller's view of one resource, built like client-go's reflector over the object API:
+// - 'list-watch': a paged list (every page at the first page's resourceVersion), then a watch
+//   from that resourceVersion;
+// - 'watch-list': one watch with sendInitialEvents (client-go's WatchListClient): the current
+//   state as ADDED events, a bookmark marking their end, then the changes.
+// Both ask for bookmarks, so an idle informer still learns how far it is in sync. An ERROR event
+// (410 Expired: the start was compacted, the watcher fell behind, the store closed) means the
+// cache may have missed changes: list again and resume, as the reflector does.
+import type { KubeObject } from '../codec/index.js'
+import { initialEventsEndAnnotation, type ObjectWatcher } from '../objects/index.js'
 import type { ActorContext } from './context.js'
 import type { CommitTimes } from './commit-times.js'
-import { text } from './object-client.js'
+import { keyOf } from './object-client.js'
 import { sleep } from './scheduler.js'
 
-/** Called for every change the cache takes: kv undefined means the key is gone. */
-export type ChangeHandler = (key: string, kv: KeyValue | undefined) => void
+/** Called for every change the cache takes: object undefined means the key is gone. */
+export type ChangeHandler = (key: string, object: KubeObject | undefined) => void
+
+export type InformerMode = 'list-watch' | 'watch-list'
+
+/** How one watch ended: an ERROR event (list again), or closed without one (watch again from the revision). */
+type WatchEnd = 'error' | 'closed'
+
+const listRetryMs = 100
 
 export class Informer {
-  // key -> the KeyValue as last listed or watched: the controller's picture of the prefix.
-  readonly cache = new Map<string, KeyValue>()
-  // Every event under the prefix at or below it is applied to the cache (0 before the first list).
+  // key -> the object as last listed or watched (frozen, shared with other informers of the store).
+  readonly cache = new Map<string, KubeObject>()
+  // Every change under the prefix at or below it is in the cache (0 before the first list).
   revision = 0
-  // Set by stop(); the loop ends after the watcher's final response.
+  // ERROR events seen, by HTTP code (410 is the re-list signal).
+  readonly errorCodes = new Map<number, number>()
+  // Set by stop(); the loop ends once the current watch is cancelled.
   private stopped = false
-  private watcher: Watcher | undefined
+  // True until a list (or the initial events) filled the cache; again after an ERROR.
+  private needList = true
+  private watcher: ObjectWatcher | undefined
   private loop: Promise<void> | undefined
+  // Resolves when the first list is in, or the run stops before it.
+  private firstSync: (() => void) | undefined
   // syncedTo() callers, resolved once revision reaches theirs.
   private waiters: Array<{ revision: number; resolve: () => void }> = []
 
@@ -28,15 +46,19 @@ export class Informer {
     private readonly commitTimes: CommitTimes,
     readonly prefix: string,
     private readonly onChange: ChangeHandler,
+    readonly mode: InformerMode = 'list-watch',
   ) {}
 
-  /** Lists, then keeps watching in the background until stop(). */
+  /** Fills the cache, then keeps watching in the background until stop(). */
   async start(): Promise<void> {
-    await this.list()
+    const synced = new Promise<void>((resolve) => {
+      this.firstSync = resolve
+    })
     this.loop = this.run()
+    await synced
   }
 
-  /** Resolves once every event up to `revision` is in the cache (a progress response proves it). */
+  /** Resolves once every change up to `revision` is in the cache (a bookmark proves it). */
   syncedTo(revision: number): Promise<void> {
     if (this.revision >= revision) return Promise.resolve()
     return new Promise((resolve) => this.waiters.push({ revision, resolve }))
@@ -49,53 +71,88 @@ export class Informer {
   }
 
   private async run(): Promise<void> {
-    while (!this.stopped) {
-      const watcher = this.ctx.client.watch(this.prefix, this.revision + 1)
-      this.watcher = watcher
-      let canceled = false
-      for await (const response of watcher) {
-        if (response.canceled === true) {
-          canceled = true
-          break
+    try {
+      while (!this.stopped) {
+        if (this.needList && this.mode === 'list-watch' && !(await this.list())) {
+          // Once the run ends there is no retrying: the verification reports the gap instead.
+          if (this.ctx.stopping) return
+          await sleep(this.ctx.scheduler, listRetryMs, this.ctx.signal)
+          continue
         }
-        const now = this.ctx.scheduler.monotonicMs()
-        for (const e of response.events) {
-          const latency = this.commitTimes.since(e.kv.modRevision, now)
-          if (latency !== undefined) this.ctx.stats.delivered(latency)
-          this.apply(text(e.kv.key), e.type === 'PUT' ? e.kv : undefined)
+        const end = await this.watchOnce()
+        if (this.stopped) return
+        if (end === 'error') {
+          this.ctx.stats.relists++
+          this.needList = true
         }
-        this.advance(response.revision)
       }
-      if (this.stopped || !canceled) break
-      // Compacted or overflowed: the cache may have missed events; list again and resume.
-      this.ctx.stats.relists++
-      while (!this.stopped && !(await this.list())) {
-        // Once the run ends there is no retrying: the verification reports the gap instead.
-        if (this.ctx.stopping) return
-        await sleep(this.ctx.scheduler, 100, this.ctx.signal)
-      }
+    } finally {
+      this.firstSync?.()
     }
+  }
+
+  /** One watch, from the revision reached (or with initial events when a watch-list must re-sync). */
+  private async watchOnce(): Promise<WatchEnd> {
+    const initial = this.needList && this.mode === 'watch-list'
+    const watcher = this.ctx.client.watch(this.prefix, {
+      allowWatchBookmarks: true,
+      ...(initial ? { sendInitialEvents: true } : { resourceVersion: String(this.revision) }),
+    })
+    this.watcher = watcher
+    if (this.stopped) watcher.cancel()
+    const started = this.ctx.scheduler.monotonicMs()
+    // The initial state, until the bookmark that ends it.
+    let fresh: Map<string, KubeObject> | undefined = initial ? new Map() : undefined
+    for await (const e of watcher) {
+      if (e.type === 'ERROR') {
+        this.errorCodes.set(e.object.code, (this.errorCodes.get(e.object.code) ?? 0) + 1)
+        return 'error'
+      }
+      const revision = Number(e.object.metadata.resourceVersion)
+      if (e.type === 'BOOKMARK') {
+        if (fresh !== undefined && e.object.metadata.annotations?.[initialEventsEndAnnotation] === 'true') {
+          this.replace(fresh, revision)
+          fresh = undefined
+          this.ctx.stats.of('list').done(this.ctx.scheduler.monotonicMs() - started)
+        } else if (fresh === undefined) this.advance(revision)
+        continue
+      }
+      const key = keyOf(this.prefix, e.object)
+      if (fresh !== undefined) {
+        fresh.set(key, e.object)
+        continue
+      }
+      const latency = this.commitTimes.since(revision, this.ctx.scheduler.monotonicMs())
+      if (latency !== undefined) this.ctx.stats.delivered(latency)
+      this.apply(key, e.type === 'DELETED' ? undefined : e.object)
+      // Other changes of the same revision may still follow: only the one before is complete.
+      this.advance(revision - 1)
+    }
+    return 'closed'
   }
 
   /** Replaces the cache with a fresh list; false if the list failed (counted by ctx.timed). */
   private async list(): Promise<boolean> {
     const result = await this.ctx.timed('list', () => this.ctx.client.list(this.prefix))
     if (result === undefined) return false
-    const listed = new Set<string>()
-    for (const kv of result.items) {
-      const key = text(kv.key)
-      listed.add(key)
-      this.apply(key, kv)
-    }
-    for (const key of [...this.cache.keys()]) if (!listed.has(key)) this.apply(key, undefined)
-    this.advance(result.revision)
+    this.replace(new Map(result.items.map((o) => [keyOf(this.prefix, o), o])), result.revision)
     return true
   }
 
-  private apply(key: string, kv: KeyValue | undefined): void {
-    if (kv === undefined) this.cache.delete(key)
-    else this.cache.set(key, kv)
-    this.onChange(key, kv)
+  private replace(state: ReadonlyMap<string, KubeObject>, revision: number): void {
+    for (const [key, object] of state) this.apply(key, object)
+    for (const key of [...this.cache.keys()]) if (!state.has(key)) this.apply(key, undefined)
+    // A list reads the latest state, so its revision is at least the one reached before.
+    this.advance(revision)
+    this.needList = false
+    this.firstSync?.()
+    this.firstSync = undefined
+  }
+
+  private apply(key: string, object: KubeObject | undefined): void {
+    if (object === undefined) this.cache.delete(key)
+    else this.cache.set(key, object)
+    this.onChange(key, object)
   }
 
   private advance(revision: number): void {

@@ -1,5 +1,5 @@
-// A kubelet: every node-status period it posts its Node's status (a CAS update: heartbeat time,
-// conditions, a heartbeat counter), and now and then reports a change in one of its pods
+// A kubelet: every node-status period it posts its Node's status (a PATCH: the store's CAS loop;
+// heartbeat time, conditions, a heartbeat counter), and now and then reports a change in one of its pods
 // (started, failed a probe and restarted, ready again), with an event for it.
 import type { KubeObject } from '../codec/index.js'
 import type { ActorContext } from './context.js'
@@ -34,7 +34,7 @@ export class Kubelet {
   private async tick(): Promise<void> {
     const out = await this.ctx.timed(
       'node-status',
-      () => this.ctx.client.guaranteedUpdate(this.key, (node) => this.postStatus(node)),
+      () => this.ctx.client.update(this.key, (node) => this.postStatus(node)),
       (o) => o.attempts,
     )
     if (out?.written === true) this.written++
@@ -63,18 +63,14 @@ export class Kubelet {
     const out = await this.ctx.timed(
       'pod-status',
       () =>
-        this.ctx.client.guaranteedUpdate(
-          key,
-          (pod) => {
-            if (field(pod, 'spec', 'nodeName') !== this.node) return undefined // moved since the index saw it
-            reason = this.nextStatus(pod)
-            return pod
-          },
-          // Start from the watched copy, as the API server starts from its watch cache's: when
-          // it is behind (a rollout just changed the pod), the CAS fails and the retry uses the
-          // value the failed txn returned.
-          this.pods.informer.cache.get(key),
-        ),
+        // An update of the watched copy, as the kubelet's status manager sends it: when the copy
+        // is behind (a rollout just changed the pod) the store answers 409 Conflict and the
+        // client re-reads and tries again.
+        this.ctx.client.updateFrom(key, this.pods.informer.cache.get(key), (pod) => {
+          if (field(pod, 'spec', 'nodeName') !== this.node) return undefined // moved since the index saw it
+          reason = this.nextStatus(pod)
+          return pod
+        }),
       (o) => o.attempts,
     )
     const at = splitKey(prefixes.pods, key)

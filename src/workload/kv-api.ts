@@ -17,6 +17,8 @@ import type { Watcher, WatchRequest } from '../watchcache/index.js'
 
 export interface KvApi {
   readonly revision: number
+  /** Reads below it fail as compacted (the object layer needs it too). */
+  readonly compactRevision: number
   get(key: BytesLike, options?: { revision?: number }): Promise<KeyValue | undefined>
   range(request: RangeRequest): Promise<RangeResponse>
   txn(request: TxnRequest): Promise<TxnResponse>

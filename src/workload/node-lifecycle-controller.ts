@@ -1,7 +1,7 @@
 // The node lifecycle controller: every node-monitor period it looks at each Node's last heartbeat
 // and taints nodes that have been silent longer than the grace period (40 s) as unreachable,
 // removing the taint once they post again. Under overload a kubelet's late heartbeat shows up here.
-import type { KeyValue } from '../mvcc/index.js'
+import type { KubeObject } from '../codec/index.js'
 import type { ActorContext } from './context.js'
 import type { CommitTimes } from './commit-times.js'
 import { Controller, type Shard } from './controller.js'
@@ -11,9 +11,9 @@ import { cadence } from './options.js'
 import { every } from './scheduler.js'
 
 export class NodeLifecycleController extends Controller {
-  // key -> [modRevision, heartbeat ms, tainted] of the last decode, so the periodic scan decodes
+  // key -> [resourceVersion, heartbeat ms, tainted] of the last look, so the periodic scan reads
   // only nodes that changed since.
-  private readonly seen = new Map<string, [number, number, boolean]>()
+  private readonly seen = new Map<string, [string, number, boolean]>()
   private monitor: Promise<void> | undefined
 
   constructor(
@@ -38,23 +38,21 @@ export class NodeLifecycleController extends Controller {
     await super.drained()
   }
 
-  protected itemFor(key: string, kv: KeyValue | undefined): string | undefined {
-    if (kv === undefined) this.seen.delete(key)
+  protected itemFor(key: string, object: KubeObject | undefined): string | undefined {
+    if (object === undefined) this.seen.delete(key)
     return key
   }
 
   protected async reconcile(key: string): Promise<void> {
-    const kv = this.informer.cache.get(key)
-    if (kv === undefined) return
-    const [heartbeatMs, tainted] = this.health(key, kv)
+    const cached = this.informer.cache.get(key)
+    if (cached === undefined) return
+    const [heartbeatMs, tainted] = this.health(key, cached)
     const silent = this.ctx.clusterNowMs() - heartbeatMs > cadence.nodeGraceMs
     if (silent === tainted) return
     const out = await this.ctx.timed(
       'reconcile',
       () =>
-        this.ctx.client.guaranteedUpdate(
-          key,
-          (node) => {
+        this.ctx.client.updateFrom(key, cached, (node) => {
             // Decide again on the fresh object: the kubelet may have posted meanwhile.
             const [hb, isTainted] = heartbeatOf(node)
             const nowSilent = this.ctx.clusterNowMs() - hb > cadence.nodeGraceMs
@@ -65,9 +63,7 @@ export class NodeLifecycleController extends Controller {
               ? [...taints, { key: unreachableTaint, effect: 'NoExecute', timeAdded: this.ctx.clusterNow() }]
               : taints.filter((t) => field(t, 'key') !== unreachableTaint)
             return node
-          },
-          kv,
-        ),
+          }),
       (o) => o.attempts,
     )
     if (out?.written !== true) return
@@ -79,11 +75,11 @@ export class NodeLifecycleController extends Controller {
     }
   }
 
-  private health(key: string, kv: KeyValue): [number, boolean] {
+  private health(key: string, node: KubeObject): [number, boolean] {
     const s = this.seen.get(key)
-    if (s !== undefined && s[0] === kv.modRevision) return [s[1], s[2]]
-    const [hb, tainted] = heartbeatOf(this.ctx.client.decode(kv))
-    this.seen.set(key, [kv.modRevision, hb, tainted])
+    if (s !== undefined && s[0] === node.metadata.resourceVersion) return [s[1], s[2]]
+    const [hb, tainted] = heartbeatOf(node)
+    this.seen.set(key, [node.metadata.resourceVersion, hb, tainted])
     return [hb, tainted]
   }
 }

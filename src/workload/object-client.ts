@@ -1,124 +1,175 @@
-// Kubernetes-object storage over the KV API, the way kube-apiserver's etcd3 store does it:
-// create = "put if mod_revision == 0", GuaranteedUpdate = read, change, "put if mod_revision ==
-// expected else range" and retry with the value the failure branch returned. Actors see only
-// ObjectClient, so moving them onto the object layer (src/objects) means one adapter, not a rewrite.
-import { ObjectCodec, defaultRegistry, type KubeObject } from '../codec/index.js'
-import type { KeyValue, ResponseOp } from '../mvcc/index.js'
-import { assert, bytesEqual, prefixEnd, toBytes } from '../util/index.js'
-import type { Watcher } from '../watchcache/index.js'
-import type { KvApi } from './kv-api.js'
+// The one adapter between the workload's actors and the object API (src/objects), shaped like the
+// calls a client makes to kube-apiserver: every write, read and watch goes through ObjectStore
+// (codec, encryption, CAS on resourceVersion), never around it. Two kinds of update, as clients do:
+// - update (PATCH): the server's GuaranteedUpdate loop re-applies the change after a lost race;
+// - updateFrom (PUT of a cached copy): the write carries the copy's resourceVersion as a
+//   precondition, a stale copy answers 409 Conflict, and the client re-reads and tries again
+//   (client-go retry.RetryOnConflict).
+import type { KubeObject } from '../codec/index.js'
+import {
+  AlreadyExistsError,
+  ConflictError,
+  NotFoundError,
+  type ListOptions,
+  type ObjectStore,
+  type ObjectWatcher,
+  type ObjectWatchOptions,
+} from '../objects/index.js'
+import { assert } from '../util/index.js'
 
-/** Returns the changed object, or undefined when nothing needs to change (no write). */
-export type TryUpdate = (current: KubeObject) => KubeObject | undefined
+/** Changes a private copy of the object in place and returns it, or undefined when nothing needs to change. */
+export type TryUpdate = (copy: KubeObject) => KubeObject | undefined
 
 export interface UpdateOutcome {
-  /** False when the key is missing or tryUpdate had nothing to change. */
+  /** False when the key is missing or the change left the object as it was (no write). */
   written: boolean
   missing: boolean
-  /** Txns (or reads) it took: 1 plus one per lost compare. */
+  /** Tries it took: 1 plus one per lost compare (a lost CAS txn or a 409 on a stale copy). */
   attempts: number
-  revision: number
   /** The object as stored afterwards (undefined when missing). */
   object: KubeObject | undefined
 }
 
-export interface ListResult {
+export interface ListPage {
+  /** The store revision the list was read at. */
   revision: number
-  items: KeyValue[]
+  items: KubeObject[]
 }
 
-export interface ObjectClient {
-  decode(kv: KeyValue): KubeObject
-  get(key: string): Promise<KeyValue | undefined>
-  /** Paged like the API server's list: the first page fixes the revision, the others read at it. */
-  list(prefix: string, pageSize?: number): Promise<ListResult>
-  /** Create if absent; false when the key exists. */
-  create(key: string, object: KubeObject, options?: { lease?: number }): Promise<{ created: boolean; revision: number }>
-  guaranteedUpdate(key: string, tryUpdate: TryUpdate, suggestion?: KeyValue): Promise<UpdateOutcome>
-  /** Delete if still at `modRevision`; false when it moved or is gone (the caller reconciles again). */
-  delete(key: string, modRevision: number): Promise<boolean>
-  /** Every change under `prefix` from `startRevision` on (the list revision + 1). */
-  watch(prefix: string, startRevision: number, signal?: AbortSignal): Watcher
-}
+/** client-go's retry.DefaultRetry makes 5 tries (its 10 ms backoff is left out: the store answers fast). */
+const conflictTriesMax = 5
+/** Items per list request, as client-go's pager asks for. */
+export const listPageSize = 500
 
-export const text = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8')
+export class ObjectClient {
+  constructor(readonly objects: ObjectStore) {}
 
-export class KvObjectClient implements ObjectClient {
-  private readonly codec = new ObjectCodec(defaultRegistry())
-
-  constructor(private readonly kv: KvApi) {}
-
-  decode(kv: KeyValue): KubeObject {
-    return this.codec.decode(kv.value, { key: kv.key, resourceVersion: kv.modRevision })
+  get(key: string): Promise<KubeObject | undefined> {
+    return this.objects.get(key, { ignoreNotFound: true })
   }
 
-  get(key: string): Promise<KeyValue | undefined> {
-    return this.kv.get(key)
-  }
-
-  async list(prefix: string, pageSize = 500): Promise<ListResult> {
-    const first = await this.kv.range({ key: prefix, prefix: true, limit: pageSize })
-    const items = first.kvs
-    let more = first.more
-    while (more) {
-      const last = items[items.length - 1]
-      assert(last !== undefined, 'workload: a page with more has items')
-      // Continue strictly after the last key (the continue token's key + "\0"), pinned at the list revision.
-      const start = Buffer.concat([last.key, Buffer.from([0])])
-      const page = await this.kv.range({ key: start, rangeEnd: prefixEnd(toBytes(prefix, 'prefix')), limit: pageSize, revision: first.revision })
-      items.push(...page.kvs)
-      more = page.more
+  /** A paged list (continue tokens; every page at the first page's revision), with optional selectors. */
+  async list(prefix: string, options: Pick<ListOptions, 'labelSelector' | 'fieldSelector'> = {}): Promise<ListPage> {
+    const first = await this.objects.list(prefix, { ...options, limit: listPageSize })
+    const items = first.items
+    let token = first.continue
+    while (token !== undefined) {
+      const page = await this.objects.list(prefix, { ...options, limit: listPageSize, continue: token })
+      items.push(...page.items)
+      token = page.continue
     }
-    return { revision: first.revision, items }
+    return { revision: Number(first.resourceVersion), items }
   }
 
-  async create(key: string, object: KubeObject, options: { lease?: number } = {}): Promise<{ created: boolean; revision: number }> {
-    const r = await this.kv.txn({
-      compare: [{ key, target: 'MOD', result: 'EQUAL', value: 0 }],
-      success: [{ put: { key, value: this.codec.encode(object), ...(options.lease === undefined ? {} : { lease: options.lease }) } }],
-    })
-    return { created: r.succeeded, revision: r.revision }
-  }
-
-  async guaranteedUpdate(key: string, tryUpdate: TryUpdate, suggestion?: KeyValue): Promise<UpdateOutcome> {
-    let current = suggestion ?? (await this.kv.get(key))
-    for (let attempts = 1; ; attempts++) {
-      if (current === undefined) return { written: false, missing: true, attempts, revision: this.kv.revision, object: undefined }
-      // Each attempt decodes afresh, so tryUpdate may change what it is given.
-      const next = tryUpdate(this.decode(current))
-      if (next === undefined) return { written: false, missing: false, attempts, revision: current.modRevision, object: this.decode(current) }
-      const bytes = this.codec.encode(next)
-      // No-op detection (GuaranteedUpdate step 4): identical bytes are not written again.
-      if (bytesEqual(bytes, current.value)) return { written: false, missing: false, attempts, revision: current.modRevision, object: next }
-      const r = await this.kv.txn({
-        compare: [{ key, target: 'MOD', result: 'EQUAL', value: current.modRevision }],
-        success: [{ put: { key, value: bytes } }],
-        failure: [{ range: { key } }],
-      })
-      if (r.succeeded) {
-        next.metadata.resourceVersion = String(r.revision)
-        return { written: true, missing: false, attempts, revision: r.revision, object: next }
-      }
-      current = freshValue(r.responses)
+  /** Creates the object; undefined when the key exists. With ttlSeconds the object gets a lease. */
+  async create(key: string, object: KubeObject, ttlSeconds?: number): Promise<KubeObject | undefined> {
+    try {
+      return await this.objects.create(key, object, ttlSeconds === undefined ? {} : { ttlSeconds })
+    } catch (err) {
+      if (err instanceof AlreadyExistsError) return undefined
+      throw err
     }
   }
 
-  async delete(key: string, modRevision: number): Promise<boolean> {
-    const r = await this.kv.txn({
-      compare: [{ key, target: 'MOD', result: 'EQUAL', value: modRevision }],
-      success: [{ deleteRange: { key } }],
-    })
-    return r.succeeded
+  /** PATCH: the store's GuaranteedUpdate loop, retrying with the fresh object after a lost race. */
+  async update(key: string, tryUpdate: TryUpdate): Promise<UpdateOutcome> {
+    const out = await this.guaranteed(key, tryUpdate, undefined)
+    assert(!('conflict' in out), 'workload: an update without preconditions never answers a precondition conflict')
+    return out
   }
 
-  watch(prefix: string, startRevision: number, signal?: AbortSignal): Watcher {
-    return this.kv.watch({ key: prefix, prefix: true, startRevision, ...(signal === undefined ? {} : { signal }) })
+  /**
+   * PUT of a cached copy: conditional on the copy's resourceVersion. A 409 Conflict (the copy
+   * was stale, or another write won the race) re-reads and tries again, up to five tries, as
+   * client-go's RetryOnConflict; the fifth conflict is thrown. No copy: a plain update.
+   */
+  async updateFrom(key: string, cached: KubeObject | undefined, tryUpdate: TryUpdate): Promise<UpdateOutcome> {
+    let resourceVersion = cached?.metadata.resourceVersion
+    let attempts = 0
+    for (let conflicts = 1; ; conflicts++) {
+      const out = await this.guaranteed(key, tryUpdate, resourceVersion)
+      if (!('conflict' in out)) return { ...out, attempts: attempts + out.attempts }
+      // The failed call's tries each lost a compare: a CAS txn, or the precondition check.
+      attempts += Math.max(1, out.tries)
+      if (conflicts >= conflictTriesMax) throw out.conflict
+      const fresh = await this.get(key)
+      if (fresh === undefined) return { written: false, missing: true, attempts: attempts + 1, object: undefined }
+      resourceVersion = fresh.metadata.resourceVersion
+    }
+  }
+
+  /** Update, or create when absent (tryUpdate gets an empty object of the right kind from `fresh`). */
+  async upsert(key: string, fresh: () => KubeObject, tryUpdate: TryUpdate): Promise<UpdateOutcome> {
+    let tries = 0
+    let seen: string | undefined
+    const object = await this.objects.guaranteedUpdate(
+      key,
+      (current) => {
+        tries++
+        seen = current?.metadata.resourceVersion
+        if (current === undefined) return fresh()
+        return tryUpdate(structuredClone(current)) ?? current
+      },
+      { ignoreNotFound: true },
+    )
+    return { written: object.metadata.resourceVersion !== seen, missing: false, attempts: Math.max(1, tries), object }
+  }
+
+  /** Deletes the object if it is still at `resourceVersion`; false when it moved on or is gone. */
+  async delete(key: string, resourceVersion: string): Promise<boolean> {
+    try {
+      await this.objects.delete(key, { preconditions: { resourceVersion } })
+      return true
+    } catch (err) {
+      if (err instanceof ConflictError || err instanceof NotFoundError) return false
+      throw err
+    }
+  }
+
+  watch(prefix: string, options: ObjectWatchOptions): ObjectWatcher {
+    return this.objects.watch(prefix, options)
+  }
+
+  requestBookmarks(): void {
+    this.objects.requestBookmarks()
+  }
+
+  /**
+   * One guaranteedUpdate. tryUpdate gets a deep copy (the store hands out frozen objects, as a
+   * client-go controller DeepCopies what its informer holds before changing it); returning the
+   * current object unchanged makes the store write nothing. Written = the result's
+   * resourceVersion moved past the one the last try started from. A failed precondition comes
+   * back as `conflict` (with the tries made before it) for updateFrom to retry.
+   */
+  private async guaranteed(
+    key: string,
+    tryUpdate: TryUpdate,
+    resourceVersion: string | undefined,
+  ): Promise<UpdateOutcome | { conflict: ConflictError; tries: number }> {
+    let tries = 0
+    let seen: string | undefined
+    try {
+      const object = await this.objects.guaranteedUpdate(
+        key,
+        (current) => {
+          tries++
+          seen = current.metadata.resourceVersion
+          return tryUpdate(structuredClone(current)) ?? current
+        },
+        resourceVersion === undefined ? {} : { preconditions: { resourceVersion } },
+      )
+      assert(seen !== undefined, 'workload: an update ran its change at least once')
+      return { written: object.metadata.resourceVersion !== seen, missing: false, attempts: tries, object }
+    } catch (err) {
+      if (err instanceof NotFoundError) return { written: false, missing: true, attempts: Math.max(1, tries), object: undefined }
+      if (err instanceof ConflictError && resourceVersion !== undefined) return { conflict: err, tries }
+      throw err
+    }
   }
 }
 
-/** The value the failure branch's range returned: the key as it is now (undefined: deleted). */
-function freshValue(responses: readonly ResponseOp[]): KeyValue | undefined {
-  const first = responses[0]
-  assert(first !== undefined && 'range' in first, 'workload: the failure branch is one range')
-  return first.range.kvs[0]
+/** The storage key of an object under `prefix` (which ends in '/'): namespaced or cluster-scoped. */
+export function keyOf(prefix: string, object: KubeObject): string {
+  const ns = object.metadata.namespace
+  return typeof ns === 'string' && ns !== '' ? `${prefix}${ns}/${object.metadata.name}` : `${prefix}${object.metadata.name}`
 }

@@ -1,6 +1,9 @@
 // Kubernetes-shaped objects and their storage keys, as kube-apiserver lays them out in etcd
 // (/registry/<resource>/<namespace>/<name>; Nodes keep their historical resource name "minions").
-// Sizes are realistic: a Node with its image list is a few KiB, a Pod about one.
+// Sizes are realistic: a Node with its image list is a few KiB, a Pod about one. Pods,
+// Deployments, ConfigMaps and Secrets are stored as protobuf (the codec's registered kinds);
+// Nodes, Namespaces, Endpoints and Events go through its MessagePack fallback. The store sets
+// uid, creationTimestamp and generation on create, so the values given here are placeholders.
 import type { KubeObject } from '../codec/index.js'
 import type { Rng } from './rng.js'
 
@@ -11,11 +14,25 @@ export const prefixes = Object.freeze({
   pods: '/registry/pods/',
   endpoints: '/registry/services/endpoints/',
   events: '/registry/events/',
+  configmaps: '/registry/configmaps/',
+  secrets: '/registry/secrets/',
 })
 
 /** Counts the kubelet's successful status updates: the lost-update check compares it. */
 export const heartbeatAnnotation = 'etchlog.io/heartbeats'
 export const unreachableTaint = 'node.kubernetes.io/unreachable'
+
+/** Every kind the workload stores (the report says which the codec writes as protobuf). */
+export const storedKinds: ReadonlyArray<{ apiVersion: string; kind: string }> = [
+  { apiVersion: 'v1', kind: 'Namespace' },
+  { apiVersion: 'v1', kind: 'Node' },
+  { apiVersion: 'apps/v1', kind: 'Deployment' },
+  { apiVersion: 'v1', kind: 'ConfigMap' },
+  { apiVersion: 'v1', kind: 'Secret' },
+  { apiVersion: 'v1', kind: 'Pod' },
+  { apiVersion: 'v1', kind: 'Endpoints' },
+  { apiVersion: 'v1', kind: 'Event' },
+]
 
 export const namespaceName = (i: number): string => `team-${String(i).padStart(3, '0')}`
 export const nodeName = (i: number): string => `node-${String(i).padStart(5, '0')}`
@@ -27,6 +44,8 @@ export const nodeKey = (name: string): string => `${prefixes.nodes}${name}`
 export const deploymentKey = (ns: string, name: string): string => `${prefixes.deployments}${ns}/${name}`
 export const podKey = (ns: string, name: string): string => `${prefixes.pods}${ns}/${name}`
 export const endpointsKey = (ns: string, name: string): string => `${prefixes.endpoints}${ns}/${name}`
+export const configMapKey = (ns: string, app: string): string => `${prefixes.configmaps}${ns}/${app}-config`
+export const secretKey = (ns: string, app: string): string => `${prefixes.secrets}${ns}/${app}-credentials`
 
 /** Namespace and name of a namespaced key under `prefix`, or undefined for another shape. */
 export function splitKey(prefix: string, key: string): { namespace: string; name: string } | undefined {
@@ -103,6 +122,28 @@ export function deploymentObject(ns: string, name: string, replicas: number, rng
       revisionHistoryLimit: 10,
     },
     status: { observedGeneration: 0, replicas: 0, updatedReplicas: 0, readyReplicas: 0, availableReplicas: 0 },
+  }
+}
+
+/** The app's settings; the CI deployer rewrites them with each release. */
+export function configMapObject(ns: string, app: string, version: number): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: `${app}-config`, namespace: ns, uid: '', resourceVersion: '', generation: 0, creationTimestamp: '', labels: { app } },
+    data: { 'app.properties': `release=v${version}\nlog.level=info\nport=8080\n`, RELEASE: `v${version}` },
+  }
+}
+
+/** The app's credentials: random bytes, so a plaintext leak would be visible in the database file. */
+export function secretObject(ns: string, app: string, rng: Rng): KubeObject {
+  const bytes = (n: number): Uint8Array => Uint8Array.from({ length: n }, () => rng.int(256))
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: `${app}-credentials`, namespace: ns, uid: '', resourceVersion: '', generation: 0, creationTimestamp: '', labels: { app } },
+    type: 'Opaque',
+    data: { username: new TextEncoder().encode(app), password: bytes(24), 'tls.key': bytes(256) },
   }
 }
 

@@ -40,10 +40,6 @@ export const cadence = Object.freeze({
   nodeMonitorMs: 5_000,
   /** --node-monitor-grace-period: a node silent for longer is tainted unreachable. */
   nodeGraceMs: 40_000,
-  /** The API server's lease manager reuses one lease this long (lease_manager.go). */
-  leaseReuseMs: 60_000,
-  /** ... or for this many objects. */
-  leaseReuseObjectsMax: 1000,
 })
 
 /** How big the cluster is for a given --nodes. */

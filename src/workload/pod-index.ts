@@ -1,7 +1,8 @@
 // Which pods run on which node, for the kubelets. A real kubelet watches its own pods through the
 // API server (a field selector on spec.nodeName, filtered in the server's watch cache); here one
 // watch on /registry/pods/ feeds all the kubelets of the process, with the filtering done here.
-import type { KeyValue } from '../mvcc/index.js'
+// It syncs with a watch-list (sendInitialEvents), the controllers with list + watch: both paths run.
+import type { KubeObject } from '../codec/index.js'
 import type { ActorContext } from './context.js'
 import type { CommitTimes } from './commit-times.js'
 import { Informer } from './informer.js'
@@ -15,22 +16,22 @@ export class PodIndex {
   private readonly nodeOf = new Map<string, string>()
 
   constructor(
-    private readonly ctx: ActorContext,
+    ctx: ActorContext,
     commitTimes: CommitTimes,
   ) {
-    this.informer = new Informer(ctx, commitTimes, prefixes.pods, (key, kv) => this.observe(key, kv))
+    this.informer = new Informer(ctx, commitTimes, prefixes.pods, (key, object) => this.observe(key, object), 'watch-list')
   }
 
   on(node: string): readonly string[] {
     return this.byNode.get(node) ?? []
   }
 
-  private observe(key: string, kv: KeyValue | undefined): void {
+  private observe(key: string, object: KubeObject | undefined): void {
     const before = this.nodeOf.get(key)
     // A pod's node is fixed at creation (and a re-created pod lands on the same one): only new
-    // keys need decoding.
-    if (kv !== undefined && before !== undefined) return
-    const after = kv === undefined ? undefined : String(field(this.ctx.client.decode(kv), 'spec', 'nodeName'))
+    // keys need looking at.
+    if (object !== undefined && before !== undefined) return
+    const after = object === undefined ? undefined : String(field(object, 'spec', 'nodeName'))
     if (before === after) return
     if (before !== undefined) {
       const list = this.byNode.get(before) ?? []

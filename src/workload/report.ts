@@ -41,6 +41,8 @@ export interface WorkloadReport {
   verification: WorkloadResult['verification']
   check: CheckReport
   recentErrors: readonly string[]
+  /** How objects were stored: ObjectStore, protobuf/MessagePack kinds, encryption at rest. */
+  storage: WorkloadResult['storage']
 }
 
 const round = (n: number, digits = 3): number => Number(n.toFixed(digits))
@@ -80,6 +82,7 @@ export function buildReport(result: WorkloadResult, check: CheckReport, startedA
     verification: result.verification,
     check,
     recentErrors: result.recentErrors,
+    storage: result.storage,
   }
 }
 
@@ -111,10 +114,16 @@ export function formatSummary(r: WorkloadReport): string {
     `revision ${r.revision.start.toLocaleString('en-US')} -> ${r.revision.end.toLocaleString('en-US')}, compacted to ${r.revision.compactedTo.toLocaleString('en-US')}; ` +
       `db ${mib(r.db.sizeBytes)} (in use ${mib(r.db.sizeInUseBytes)}, wal ${mib(r.db.walBytes)})`,
     `event leases: ${r.leases.granted} granted, ${r.leases.expired} expired; rollouts: ${r.rollouts}; node taints: +${r.nodeTaints.added} -${r.nodeTaints.removed}`,
+    storageLine(r.storage),
     v.ok
       ? `verification: ok (${v.nodesChecked} nodes and ${v.deploymentsChecked} deployments: no lost update; ${v.informersChecked} watch caches equal the store)`
       : `verification: FAILED\n  ${v.problems.slice(0, 10).join('\n  ')}`,
     ...(r.recentErrors.length > 0 ? [`errors (first ${r.recentErrors.length}):`, ...r.recentErrors.map((e) => `  ${e}`)] : []),
     r.check.ok ? `check: ok (${r.check.rows.toLocaleString('en-US')} log rows, ${r.check.keys.toLocaleString('en-US')} live keys)` : `check: FAILED\n  ${r.check.problems.join('\n  ')}`,
   ].join('\n')
+}
+
+function storageLine(s: WorkloadReport['storage']): string {
+  const sealed = s.encryption === undefined ? 'no encryption at rest' : `encrypted at rest: ${s.encryption.resources.map((r) => `${r.prefixes.join(' ')} with ${r.providers.join(', then ')}`).join('; ')}; other keys plaintext`
+  return `object API: protobuf ${s.codec.protobuf.join(', ')}; MessagePack ${s.codec.msgpack.join(', ')}; ${sealed}`
 }

@@ -2,14 +2,15 @@
 // - no CAS update was lost: each Node's heartbeat counter grew by exactly the updates its kubelet
 //   saw succeed, and each Deployment's generation by exactly the deployers' successful bumps;
 // - every watch delivered every event: each informer's cache equals a range of its prefix at the
-//   revision the informer has reached (same keys, same modRevisions).
+//   revision the informer has reached (same keys; each cached resourceVersion is the key's
+//   modRevision). The range goes to the KV store directly, not through the object layer under test.
 import type { KubeObject } from '../codec/index.js'
 import type { ActorContext } from './context.js'
 import type { Baseline } from './bootstrap.js'
 import type { Informer } from './informer.js'
 import type { Kubelet } from './kubelet.js'
+import { keyOf } from './object-client.js'
 import { heartbeatAnnotation, prefixes } from './objects.js'
-import { text } from './object-client.js'
 import { sleep } from './scheduler.js'
 
 export interface Verification {
@@ -32,6 +33,8 @@ export interface VerifyInput {
 }
 
 const syncTimeoutMs = 15_000
+// A bookmark request reaches only watchers whose KV watch is open: ask again until all are in sync.
+const bookmarkEveryMs = 100
 
 export async function verifyRun(ctx: ActorContext, input: VerifyInput): Promise<Verification> {
   const problems: string[] = []
@@ -62,19 +65,27 @@ export async function verifyRun(ctx: ActorContext, input: VerifyInput): Promise<
 
 async function counters(ctx: ActorContext, prefix: string, read: (o: KubeObject) => number): Promise<Map<string, number>> {
   const out = new Map<string, number>()
-  for (const kv of (await ctx.client.list(prefix)).items) out.set(text(kv.key), read(ctx.client.decode(kv)))
+  for (const o of (await ctx.client.list(prefix)).items) out.set(keyOf(prefix, o), read(o))
   return out
 }
 
 async function verifyInformers(ctx: ActorContext, informers: VerifyInput['informers']): Promise<string[]> {
   const problems: string[] = []
   const target = ctx.kv.revision
-  // Watchers that got no event near the end learn they are in sync from a progress response.
-  ctx.kv.requestProgress()
+  // Watchers that got no event near the end learn they are in sync from a bookmark.
   const timeout = new AbortController()
-  const synced = Promise.all(informers.map((i) => i.informer.syncedTo(target)))
-  await Promise.race([synced, sleep(ctx.scheduler, syncTimeoutMs, timeout.signal)])
+  let synced = false
+  const all = Promise.all(informers.map((i) => i.informer.syncedTo(target))).then(() => {
+    synced = true
+    timeout.abort()
+  })
+  const deadline = ctx.scheduler.monotonicMs() + syncTimeoutMs
+  while (!synced && ctx.scheduler.monotonicMs() < deadline) {
+    ctx.client.requestBookmarks()
+    await sleep(ctx.scheduler, bookmarkEveryMs, timeout.signal)
+  }
   timeout.abort()
+  if (synced) await all
   for (const { name, informer } of informers) {
     if (informer.revision < target) {
       problems.push(`${name}: watch stuck at revision ${informer.revision} < ${target} after ${syncTimeoutMs / 1000} s`)
@@ -83,9 +94,9 @@ async function verifyInformers(ctx: ActorContext, informers: VerifyInput['inform
     const truth = await ctx.kv.range({ key: informer.prefix, prefix: true, revision: informer.revision, keysOnly: true })
     const missing: string[] = []
     for (const kv of truth.kvs) {
-      const key = text(kv.key)
+      const key = Buffer.from(kv.key).toString('utf8')
       const seen = informer.cache.get(key)
-      if (seen === undefined || seen.modRevision !== kv.modRevision) missing.push(`${key}@${kv.modRevision} (cache: ${seen?.modRevision ?? 'none'})`)
+      if (seen === undefined || seen.metadata.resourceVersion !== String(kv.modRevision)) missing.push(`${key}@${kv.modRevision} (cache: ${seen?.metadata.resourceVersion ?? 'none'})`)
     }
     if (informer.cache.size !== truth.kvs.length) missing.push(`${informer.cache.size} keys cached, ${truth.kvs.length} stored`)
     if (missing.length > 0) problems.push(`${name}: cache differs from the store at revision ${informer.revision}: ${missing.slice(0, 3).join('; ')}`)

@@ -2,7 +2,10 @@
 // deployers, the monitor and compaction, let them run for the duration (or until stop()), then
 // drain (no new operations; in-flight ones finish), verify, and hand back what happened.
 import { setMaxListeners } from 'node:events'
+import { defaultRegistry, ObjectCodec } from '../codec/index.js'
 import type { StatusResponse } from '../mvcc/index.js'
+import { ObjectStore } from '../objects/index.js'
+import type { EncryptionSummary } from './at-rest.js'
 import { bootstrap, deploymentKeys, type Baseline } from './bootstrap.js'
 import { CommitTimes } from './commit-times.js'
 import { Compaction } from './compaction.js'
@@ -16,8 +19,9 @@ import { Kubelet } from './kubelet.js'
 import type { KvApi } from './kv-api.js'
 import { Monitor } from './monitor.js'
 import { NodeLifecycleController } from './node-lifecycle-controller.js'
-import { KvObjectClient } from './object-client.js'
-import { nodeName } from './objects.js'
+import { LeaseCountingKv } from './lease-kv.js'
+import { ObjectClient } from './object-client.js'
+import { nodeName, storedKinds } from './objects.js'
 import { clusterShape, type ClusterShape, type WorkloadOptions } from './options.js'
 import { PodIndex } from './pod-index.js'
 import { Rng } from './rng.js'
@@ -26,6 +30,14 @@ import { Stats } from './stats.js'
 import { verifyRun, type Verification } from './verify.js'
 
 export type Phase = 'bootstrap' | 'running' | 'draining' | 'verifying' | 'done'
+
+/** How objects reach the database: through ObjectStore, the codec's kinds, encryption at rest. */
+export interface StoragePath {
+  api: 'objects'
+  codec: { protobuf: string[]; msgpack: string[] }
+  /** undefined: values are stored as the codec wrote them (no transformer was configured). */
+  encryption: EncryptionSummary | undefined
+}
 
 export interface WorkloadResult {
   options: WorkloadOptions
@@ -43,13 +55,16 @@ export interface WorkloadResult {
   controllers: number
   status: StatusResponse
   recentErrors: readonly string[]
+  storage: StoragePath
 }
 
 export class Workload {
   readonly stats = new Stats()
   readonly ctx: ActorContext
   readonly monitor: Monitor
+  readonly storage: StoragePath
   phase: Phase = 'bootstrap'
+  private readonly leaseKv: LeaseCountingKv
   private readonly abort = new AbortController()
   private trafficStartMs: number | undefined
 
@@ -57,10 +72,20 @@ export class Workload {
     private readonly kv: KvApi,
     private readonly scheduler: Scheduler,
     private readonly options: WorkloadOptions,
+    /** What encrypts values at rest in `kv`, for the report (main.ts sets it up: at-rest.ts). */
+    encryption?: EncryptionSummary,
   ) {
     // Every actor and controller listens for the end of the run on this one signal.
     setMaxListeners(0, this.abort.signal)
-    this.ctx = new ActorContext(kv, new KvObjectClient(kv), scheduler, this.stats, options, clusterShape(options), this.abort.signal)
+    const codec = new ObjectCodec(defaultRegistry())
+    this.leaseKv = new LeaseCountingKv(kv, scheduler, this.stats)
+    // The scheduler is the store's Clock here: creationTimestamps follow the run's time source.
+    const objects = new ObjectStore({ kv: this.leaseKv, codec, clock: scheduler })
+    this.ctx = new ActorContext(kv, new ObjectClient(objects), scheduler, this.stats, options, clusterShape(options), this.abort.signal)
+    const protobuf = storedKinds.filter((k) => codec.registry.lookup(k.apiVersion, k.kind) !== undefined)
+    const msgpack = storedKinds.filter((k) => !protobuf.includes(k))
+    const name = (k: { apiVersion: string; kind: string }): string => `${k.apiVersion}/${k.kind}`
+    this.storage = { api: 'objects', codec: { protobuf: protobuf.map(name), msgpack: msgpack.map(name) }, encryption }
     this.monitor = new Monitor(this.ctx)
   }
 
@@ -117,7 +142,7 @@ export class Workload {
 
     this.phase = 'verifying'
     const informers = [{ name: 'kubelets/pods', informer: podIndex.informer }, ...controllers.map((c) => ({ name: c.name, informer: c.informer }))]
-    const verification = await verifyRun(ctx, { baseline, kubelets, deployWrites, deploymentKeys: keys, informers, leasesGranted: events.granted })
+    const verification = await verifyRun(ctx, { baseline, kubelets, deployWrites, deploymentKeys: keys, informers, leasesGranted: this.leaseKv.granted })
     await Promise.all(informers.map((i) => i.informer.stop()))
     commitTimes.close()
     const status = await this.kv.status()
@@ -136,6 +161,7 @@ export class Workload {
       controllers: controllers.length,
       status,
       recentErrors: ctx.recentErrors,
+      storage: this.storage,
     }
   }
 

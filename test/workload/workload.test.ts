@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { codec, type Store } from '../../src/index.js'
 import { buildReport, categoryNames, defaultWorkloadOptions, Workload, writeReport, type WorkloadOptions, type WorkloadReport } from '../../src/workload/index.js'
-import { openTestStore } from '../support/temp-store.js'
+import { openWorkloadStore } from './workload-store.js'
 import { realScheduler } from './real-scheduler.js'
 
 const objects = new codec.ObjectCodec(codec.defaultRegistry())
@@ -22,7 +22,7 @@ async function decodedUnder(store: Store, prefix: string): Promise<codec.KubeObj
 }
 
 test('a short run does every kind of work, loses no update and every watch sees every event', async (t) => {
-  const { store, path } = await openTestStore(t)
+  const { store, path } = await openWorkloadStore(t)
   const options = smallRun(path)
   console.log(`seed ${options.seed}`)
   const result = await new Workload(store, realScheduler, options).run()
@@ -66,7 +66,7 @@ test('a short run does every kind of work, loses no update and every watch sees 
 })
 
 test('stop() ends the traffic early: in-flight operations finish and the run still verifies', async (t) => {
-  const { store, path } = await openTestStore(t)
+  const { store, path } = await openWorkloadStore(t)
   const workload = new Workload(store, realScheduler, smallRun(path, { durationSeconds: 60 }))
   const running = workload.run()
   // Stop once the first node status is acknowledged (a signal from the workload, not a sleep).

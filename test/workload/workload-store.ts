@@ -1,0 +1,26 @@
+// A store for workload tests set up as `npm start` sets it up: a key file and an encryption
+// config beside the database (prepareAtRest), the store opened with that transformer. After the
+// test it is checked (every invariant must hold), closed and its folder removed.
+import assert from 'node:assert/strict'
+import { join } from 'node:path'
+import type { TestContext } from 'node:test'
+import { openStore, type Store } from '../../src/index.js'
+import { prepareAtRest, type AtRest } from '../../src/workload/index.js'
+import { tempDir } from '../support/temp-store.js'
+
+export async function openWorkloadStore(t: TestContext): Promise<{ store: Store; path: string; dir: string; atRest: AtRest }> {
+  const dir = tempDir('etchlog-workload-')
+  const path = join(dir.path, 'etchlog.db')
+  const atRest = prepareAtRest(path)
+  const store = await openStore({ path, durability: 'relaxed', transformer: atRest.transformer, watchProgressNotifyIntervalMs: 5000 })
+  t.after(async () => {
+    try {
+      const report = await store.check()
+      assert.deepEqual(report.problems, [], 'store.check() found problems')
+      await store.close()
+    } finally {
+      dir.remove()
+    }
+  })
+  return { store, path, dir: dir.path, atRest }
+}
