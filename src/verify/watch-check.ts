@@ -79,6 +79,8 @@ function checkStream(w: WatchRecord, table: RevisionTable, history: History): { 
   let seenUpTo = w.request.startRevision - 1
   let count = 0
   let ended = false
+  // The revision of the last response not canceled: every event at or below it was delivered.
+  let promised = 0
   w.responses.forEach((r, i) => {
     const fail = (kind: WatchViolationKind, why: string, revision: number, key = ''): never => {
       throw new WatchViolation(kind, why, i, revision, key, table.writer.get(revision) ?? -1)
@@ -94,6 +96,7 @@ function checkStream(w: WatchRecord, table: RevisionTable, history: History): { 
       if (rev < lastRevision) fail('watch-order', `${showEvent(e)} after an event of revision ${lastRevision}`, rev, e.key)
       if (received.has(id)) fail('watch-duplicate', `${showEvent(e)} delivered twice`, rev, e.key)
       if (j === 0 && rev === lastRevision && lastResponse < i) fail('watch-split', `revision ${rev} split across responses ${lastResponse} and ${i}`, rev, e.key)
+      if (rev <= promised) fail('watch-order', `${showEvent(e)} after a response of revision ${promised} promised every event up to it`, rev, e.key)
       if (r.canceled !== true && rev > r.revision) fail('watch-order', `${showEvent(e)} in a response of revision ${r.revision}`, rev, e.key)
       checkEvent(w, e, table.events.get(rev)?.find((x) => x.key === e.key), { response: i, time: r.time }, history)
       received.add(id)
@@ -102,7 +105,10 @@ function checkStream(w: WatchRecord, table: RevisionTable, history: History): { 
       seenUpTo = Math.max(seenUpTo, rev)
     })
     // Unless canceled, a response's revision promises every event at or below it (docs/watch.md).
-    if (r.canceled !== true) seenUpTo = Math.max(seenUpTo, r.revision)
+    if (r.canceled !== true) {
+      seenUpTo = Math.max(seenUpTo, r.revision)
+      promised = Math.max(promised, r.revision)
+    }
   })
   return { received, seenUpTo, count }
 }

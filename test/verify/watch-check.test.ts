@@ -108,6 +108,11 @@ test('bad: a reordered watch event', () => {
   responses[2] = [7.5, 5, r4[2]]
   responses[3] = [7.6, 5, r3[2]]
   expectViolation([watchOf('w', all, 0, responses)], 'watch-order')
+  // Behind a progress response that promised every event up to its revision.
+  const behind = goodResponses()
+  behind[2] = [5.5, 4, []]
+  behind.splice(3, 0, [5.6, 4, [e4]])
+  expectViolation([watchOf('w', all, 0, behind)], 'watch-order')
 })
 
 test("bad: one revision's events split across two responses", () => {
