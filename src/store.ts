@@ -1,9 +1,10 @@
 // The store users get: the MVCC key-value store with the watch cache on top. Every KvStore call
-// is inherited unchanged; watch() and requestProgress() go to the cache, which is created here
-// and started by the first watch (a store that is never watched pays nothing for it).
+// is inherited unchanged; watch(), requestProgress() and rangeFromCache() go to the cache, which
+// is created here and started by the first watch or cached read (a store that uses neither pays
+// nothing for it).
 import { KvStore, type KvStoreOptions } from './mvcc/index.js'
 import type { Clock } from './util/index.js'
-import { WatchCache, type Watcher, type WatchRequest } from './watchcache/index.js'
+import { type CachedRange, type CachedRangeRequest, WatchCache, type WatchCacheStatus, type Watcher, type WatchRequest } from './watchcache/index.js'
 
 export interface StoreOptions extends KvStoreOptions {
   clock: Clock
@@ -32,9 +33,25 @@ export class Store extends KvStore {
     return this.cache.watch(request)
   }
 
+  /**
+   * A range from the watch cache's current state (docs/watch.md, Cached reads), as of the cache's
+   * revision: possibly behind the store, never behind `notOlderThan` (it waits up to
+   * watchCacheWaitMs for that, then fails with CacheTooOldError, Timeout). The first call loads
+   * the state. undefined when the state is off (larger than watchCacheStateBytesMax): use range.
+   */
+  async rangeFromCache(request: CachedRangeRequest): Promise<CachedRange | undefined> {
+    this.noticeCommits()
+    return this.cache.readRange(request)
+  }
+
   /** W12: a progress response to every watcher, as soon as it is in sync. */
   requestProgress(): void {
     this.cache.requestProgress()
+  }
+
+  /** The watch cache's revision and sizes: ring capacity and use, current state (for monitoring and tests). */
+  get watchCacheStatus(): WatchCacheStatus {
+    return this.cache.status
   }
 
   /** Open watchers (for monitoring and tests). */

@@ -1,10 +1,12 @@
 // Kubernetes GetList over the key-value store (apiserver pkg/storage/etcd3/store.go GetList): pick the
 // read revision, read pages pinned to one revision, filter by selectors, and cut a continue token.
 // With selectors the store cannot filter, so pages are read, doubling in size up to pageRowsMax,
-// until `limit` items match or the range ends.
+// until `limit` items match or the range ends. Lists that accept a cached answer ("0", not older
+// than N) are served from the watch cache when the source has one (cached-list.ts).
 import type { KubeObject } from '../codec/index.js'
 import type { KeyValue } from '../mvcc/index.js'
 import { CompactedError, FutureRevisionError, InvalidArgumentError, prefixEnd } from '../util/index.js'
+import { type CacheRead, listFromCache, type SharedDecoder } from './cached-list.js'
 import { decodeContinue, encodeContinue } from './continue-token.js'
 import { ExpiredError, InternalObjectError, TooLargeResourceVersionError } from './errors.js'
 import { FieldSelector } from './field-selector.js'
@@ -19,6 +21,8 @@ export const pageRowsMax = 10_000
 export interface ListSource {
   kv: ObjectKv
   decode(kv: KeyValue): KubeObject
+  /** The watch cache, if the store has one, and the decoder of the objects it serves. */
+  cache?: { read: CacheRead; decoder: SharedDecoder } | undefined
 }
 
 /** A read of the list's range: where it starts, at which revision (0: latest) and how much is wanted. */
@@ -47,8 +51,17 @@ export async function listObjects(source: ListSource, prefix: string, options: L
     limit,
     keep: labels.empty && fields.empty ? undefined : (o) => labels.matches(o.metadata.labels) && fields.matches(o),
   }
+  const cache = source.cache
+  const rvGiven = options.resourceVersion !== undefined && options.resourceVersion !== ''
+  const hasContinue = options.continue !== undefined && options.continue !== ''
+  if (cache !== undefined && rvGiven && plan.exact === 0 && !hasContinue) {
+    // Kubernetes ignores limit for "0" (any): the whole current state, in one page.
+    const pageLimit = plan.notOlderThan === 0 ? 0 : limit
+    const fromCache = await listFromCache(cache.read, cache.decoder, { ...scan, notOlderThan: plan.notOlderThan, limit: pageLimit })
+    if (fromCache !== undefined) return fromCache
+  }
   let continueKey: string | undefined
-  if (options.continue !== undefined && options.continue !== '') {
+  if (hasContinue && options.continue !== undefined) {
     const point = decodeContinue(options.continue, keyPrefix)
     continueKey = point.start
     scan.start = point.start

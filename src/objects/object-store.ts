@@ -1,13 +1,16 @@
 // Kubernetes' storage.Interface over a key-value store (apiserver pkg/storage/etcd3/store.go):
 // objects go through the codec, resourceVersion is the key's modRevision, and every write is a
-// compare-and-swap on it (etcd-semantics T9). Reads never go through a cache (yet).
+// compare-and-swap on it (etcd-semantics T9). Reads that accept a cached answer (get and list at
+// resourceVersion "0", list not older than N) are served from the watch cache when the store has
+// one (cached-list.ts); every other read goes to the store.
 import { randomUUID } from 'node:crypto'
 import type { KubeObject, ObjectCodec } from '../codec/index.js'
 import type { KeyValue, TxnResponse } from '../mvcc/index.js'
 import { assert, bytesEqual, FutureRevisionError, InvalidArgumentError, prefixEnd, type Clock } from '../util/index.js'
 import { AlreadyExistsError, ConflictError, InternalObjectError, NotFoundError, TooLargeResourceVersionError } from './errors.js'
 import { prepareKey } from './keys.js'
-import { listObjects } from './list.js'
+import { type CacheRead, readCache, SharedDecoder } from './cached-list.js'
+import { listObjects, type ListSource } from './list.js'
 import { deepFreeze, forCreate, forUpdate } from './object-data.js'
 import { ObjectWatcher } from './object-watcher.js'
 import { parseResourceVersion } from './resource-version.js'
@@ -41,6 +44,8 @@ export class ObjectStore {
   private readonly newUid: () => string
   // Shared by this store's watchers, so an event they all receive is decoded once.
   private readonly decoder: EventDecoder
+  // The watch cache's reads, when the store has a cache; objects they return are decoded once.
+  private readonly cache: { read: CacheRead; decoder: SharedDecoder } | undefined
 
   constructor(options: ObjectStoreOptions) {
     this.kv = options.kv
@@ -48,6 +53,9 @@ export class ObjectStore {
     this.clock = options.clock
     this.newUid = options.uid ?? randomUUID
     this.decoder = new EventDecoder(options.codec)
+    const kv = this.kv
+    const rangeFromCache = kv.rangeFromCache
+    this.cache = rangeFromCache === undefined ? undefined : { read: (r) => rangeFromCache.call(kv, r), decoder: new SharedDecoder(options.codec) }
   }
 
   /** The store's current revision as a resourceVersion (Kubernetes GetCurrentResourceVersion). */
@@ -83,8 +91,9 @@ export class ObjectStore {
   }
 
   /**
-   * "" (or absent) reads the latest, "0" any version (the latest until a cache serves it), "N" the
-   * object as of revision N: Expired if N is compacted, Timeout if the store has not reached N.
+   * "" (or absent) reads the latest, "0" any version (from the watch cache when the store has one:
+   * then the object is deeply frozen and shared, copy it to change it), "N" the object as of
+   * revision N: Expired if N is compacted, Timeout if the store has not reached N.
    * A missing key is NotFound, or undefined with ignoreNotFound.
    */
   get(key: string, options: GetOptions & { ignoreNotFound: true }): Promise<KubeObject | undefined>
@@ -93,6 +102,15 @@ export class ObjectStore {
   async get(key: string, options: GetOptions = {}): Promise<KubeObject | undefined> {
     const k = prepareKey(key, false)
     const revision = parseResourceVersion(options.resourceVersion)
+    if (options.resourceVersion === '0' && this.cache !== undefined) {
+      const r = await readCache(this.cache.read, { key: k })
+      if (r !== undefined) {
+        const kv = r.kvs[0]
+        if (kv !== undefined) return this.cache.decoder.object(kv)
+        if (options.ignoreNotFound === true) return undefined
+        throw new NotFoundError(k)
+      }
+    }
     const kv = await this.read(k, revision)
     if (kv !== undefined) return this.decode(kv)
     if (options.ignoreNotFound === true) return undefined
@@ -101,7 +119,8 @@ export class ObjectStore {
 
   /** Objects under `prefix` (a '/' is added): see docs/objects.md for resourceVersion, paging and selectors. */
   async list(prefix: string, options: ListOptions = {}): Promise<ListResult> {
-    return listObjects({ kv: this.kv, decode: (kv) => this.decode(kv) }, prefix, options)
+    const source: ListSource = { kv: this.kv, decode: (kv) => this.decode(kv), cache: this.cache }
+    return listObjects(source, prefix, options)
   }
 
   /** Number of keys under `prefix` (a '/' is added). */

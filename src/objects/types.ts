@@ -4,7 +4,7 @@
 import type { KubeObject, ObjectCodec } from '../codec/index.js'
 import type { KeyValue, LeaseGrantResponse, RangeRequest, RangeResponse, TxnRequest, TxnResponse } from '../mvcc/index.js'
 import type { Clock } from '../util/index.js'
-import type { WatchRequest, WatchResponse } from '../watchcache/index.js'
+import type { CachedRange, CachedRangeRequest, WatchRequest, WatchResponse } from '../watchcache/index.js'
 import type { Status } from './errors.js'
 
 /** The part of KvStore the object layer uses. */
@@ -22,6 +22,8 @@ export interface ObjectKv {
   watch?(request: WatchRequest): KvWatcher
   /** A progress response to every KV watcher once it is in sync (Store.requestProgress). */
   requestProgress?(): void
+  /** The watch cache's current state (Store.rangeFromCache); without it, every read goes to range. */
+  rangeFromCache?(request: CachedRangeRequest): Promise<CachedRange | undefined>
 }
 
 /** What ObjectKv.watch returns: Store's Watcher fits it. */

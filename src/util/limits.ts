@@ -21,8 +21,18 @@ export interface Limits {
   leaseTtlMinSeconds: number
   /** etcd's MaxLeaseTTL. */
   leaseTtlMaxSeconds: number
-  /** Events the watch cache ring keeps (Kubernetes' cache grows to 102,400; we keep a fixed size). */
+  /** Events the watch cache ring may grow to (Kubernetes' upper bound is 102,400). */
   watchCacheEventsMax: number
+  /** Events the ring starts with and never shrinks below (Kubernetes: 100); capped at watchCacheEventsMax. */
+  watchCacheEventsMin: number
+  /** The ring grows while its oldest event is younger than this, and shrinks when events are far older
+   *  (Kubernetes eventFreshDuration, 75 s = one bookmark period + 15 s). */
+  watchCacheEventFreshMs: number
+  /** Bytes (keys + values + ~96 per key) of the cache's current state (latest version per live key,
+   *  kept once a list or get asks the cache); beyond it the state is dropped and such reads go to the store. */
+  watchCacheStateBytesMax: number
+  /** How long a read "not older than N" waits for the cache to reach N before 504 too large (Kubernetes: 3 s). */
+  watchCacheWaitMs: number
   /** Bytes (keys + values + ~128 per event) the ring keeps; the oldest events go first. */
   watchCacheBytesMax: number
   /** Watchers open at once on one store. */
@@ -44,6 +54,10 @@ export const defaultLimits: Readonly<Limits> = Object.freeze({
   leaseTtlMinSeconds: 2,
   leaseTtlMaxSeconds: 9_000_000_000,
   watchCacheEventsMax: 100_000,
+  watchCacheEventsMin: 100,
+  watchCacheEventFreshMs: 75_000,
+  watchCacheStateBytesMax: 256 * 1024 * 1024,
+  watchCacheWaitMs: 3_000,
   watchCacheBytesMax: 64 * 1024 * 1024,
   watchersMax: 100_000,
   watchBufferEventsMax: 10_000,

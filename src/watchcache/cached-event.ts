@@ -35,14 +35,21 @@ function cached(e: KvEvent, prevKv: KeyValue | undefined): CachedEvent {
 
 /**
  * Builds the cached events of `events` (in order), updating `known`. Synchronous when every
- * previous version is known; otherwise returns a promise (point reads on the store).
+ * previous version is known, in `known` or else from `latest` (the cache's current state, which
+ * holds every live key as of just before `events`); otherwise returns a promise (store reads).
  */
-export function cacheEvents(source: EventSource, events: readonly KvEvent[], known: KnownVersions): CachedEvent[] | Promise<CachedEvent[]> {
+export function cacheEvents(
+  source: EventSource,
+  events: readonly KvEvent[],
+  known: KnownVersions,
+  latest?: (key: string) => KeyValue | undefined,
+): CachedEvent[] | Promise<CachedEvent[]> {
   const prevs: Array<KeyValue | undefined> = []
   const missing: number[] = []
   for (const [i, e] of events.entries()) {
     const k = keyString(e.kv.key)
-    const last = known.get(k)
+    const current = latest?.(k)
+    const last = known.get(k) ?? (current === undefined ? undefined : { revision: current.modRevision, kv: current })
     const isCreate = e.type === 'PUT' && e.kv.version === 1
     if (isCreate) prevs.push(undefined)
     else if (last !== undefined) {

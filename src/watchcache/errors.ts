@@ -6,3 +6,17 @@ export class TooManyWatchersError extends StorageError {
     super('TooManyRequests', `watch: too many watchers (watchersMax ${watchersMax})`)
   }
 }
+
+/**
+ * A read "not older than" a revision the cache did not reach within watchCacheWaitMs (Kubernetes'
+ * 504 "Too large resource version"; the object layer answers its TooLargeResourceVersionError).
+ */
+export class CacheTooOldError extends StorageError {
+  constructor(
+    readonly revision: number,
+    readonly cacheRevision: number,
+    waitMs: number,
+  ) {
+    super('Timeout', `watch: too large resource version: ${revision}, current: ${cacheRevision} (waited ${waitMs} ms)`)
+  }
+}

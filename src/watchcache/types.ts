@@ -1,7 +1,7 @@
 // The watch API, etcd v3 shaped (rpc.proto WatchCreateRequest / WatchResponse), and the small
 // interface the cache needs from the store below it (DESIGN.md: the cache depends on an ordered
 // stream of committed events and point reads, not on SQLite).
-import type { EventBatch, KeyValue } from '../mvcc/index.js'
+import type { EventBatch, KeyValue, RangeRequest, RangeResponse } from '../mvcc/index.js'
 import type { BytesLike } from '../util/index.js'
 
 export type WatchFilter = 'NOPUT' | 'NODELETE'
@@ -55,6 +55,24 @@ export interface EventSource {
   eventPositionBefore(revision: number): number
   lastEventPosition(): number
   get(key: BytesLike, options?: { revision?: number }): Promise<KeyValue | undefined>
+  /** Loads the current state (pages pinned to one revision). */
+  range(request: RangeRequest): Promise<RangeResponse>
+}
+
+/** A read of the cache's current state (Store.rangeFromCache): keys as a watch names them. */
+export interface CachedRangeRequest {
+  key: BytesLike
+  rangeEnd?: BytesLike
+  prefix?: boolean
+  /** Wait (up to watchCacheWaitMs) until the cache has reached this revision; 0 or absent: no wait. */
+  notOlderThan?: number
+}
+
+export interface CachedRange {
+  /** The cache's revision: the state of the range as of it. */
+  revision: number
+  /** Live keys in range, in key order: frozen, shared with the cache and other readers. */
+  kvs: readonly KeyValue[]
 }
 
 /** Reasons on canceled responses (stable strings: clients may match them). */

@@ -5,15 +5,23 @@
 // commits are found by its poll); the cache then reads the events after its last log position.
 // Every event enters the ring and is pushed to the live watchers it matches, synchronously when
 // prevKv needs no store read, so a local write's watchers have their events before its caller
-// is answered (etcd W16). The cache starts with the first watch(), empty, at the revision of
-// that moment; older starts are served from the log.
-import { type Clock, InvalidArgumentError, type Limits, StorageError, StoreClosedError, type TimerHandle } from '../util/index.js'
+// is answered (etcd W16). The cache starts with the first watch() or cached read, empty, at the
+// revision of that moment; older starts are served from the log.
+//
+// Cached reads (lists and gets that accept any or a not-older-than revision) are answered from the
+// current state (current-state.ts), loaded on the first such read and then kept in step with the
+// ring by the same feed; one larger than watchCacheStateBytesMax is dropped for good and those
+// reads return undefined (the caller reads the store).
+import { type Clock, CompactedError, InvalidArgumentError, type Limits, StorageError, StoreClosedError, type TimerHandle } from '../util/index.js'
 import { cacheEvents, type CachedEvent, keyString, type KnownVersions } from './cached-event.js'
 import { catchUp, type CatchUpContext } from './catch-up.js'
+import { CurrentState } from './current-state.js'
 import { TooManyWatchersError } from './errors.js'
-import { EventRing } from './event-ring.js'
+import { EventRing, type RingSizing } from './event-ring.js'
 import { keyRangeOf } from './key-range.js'
-import { cancelReasons, type EventSource, type WatchRequest, type WatchResponse } from './types.js'
+import { RevisionWaiters } from './revision-waiters.js'
+import { readRequest } from './watch-request.js'
+import { cancelReasons, type CachedRange, type CachedRangeRequest, type EventSource, type WatchRequest, type WatchResponse } from './types.js'
 import { WatcherGroups } from './watcher-groups.js'
 import { Watcher, type WatcherHost } from './watcher.js'
 import type { EventBatch } from '../mvcc/index.js'
@@ -23,6 +31,19 @@ export interface WatchCacheOptions {
   clock: Clock
   /** W11: how often idle, in-sync progressNotify watchers get an empty response. */
   progressNotifyIntervalMs: number
+}
+
+export interface WatchCacheStatus {
+  /** Every event up to it has been taken in. */
+  revision: number
+  ringCapacity: number
+  ringEvents: number
+  ringBytes: number
+  /** Live keys in the current state (0 until a cached read loads it). */
+  stateKeys: number
+  stateBytes: number
+  /** The state outgrew watchCacheStateBytesMax and is no longer kept. */
+  stateOff: boolean
 }
 
 export class WatchCache implements WatcherHost, CatchUpContext {
@@ -48,12 +69,22 @@ export class WatchCache implements WatcherHost, CatchUpContext {
   private closed = false
   private progressTimer: TimerHandle | undefined
   private progressWatchers = 0
+  // The current state, once a cached read asked for it; reset at every (re)start of the feed.
+  // When ready it holds exactly the live keys as of `revision`.
+  private state: CurrentState | undefined
+  // The running load of `state`, if any.
+  private stateLoad: Promise<void> | undefined
+  // The state outgrew watchCacheStateBytesMax: cached reads go to the store from then on.
+  private stateOff = false
+  // Cached reads waiting for `revision` to reach theirs.
+  private readonly waiters: RevisionWaiters
 
   constructor(
     readonly source: EventSource,
     private readonly options: WatchCacheOptions,
   ) {
-    this.ring = new EventRing(options.limits.watchCacheEventsMax, options.limits.watchCacheBytesMax)
+    this.ring = new EventRing(this.ringSizing(), options.limits.watchCacheBytesMax)
+    this.waiters = new RevisionWaiters(options.clock, options.limits.watchCacheWaitMs, () => this.revision)
   }
 
   get bufferEventsMax(): number {
@@ -97,6 +128,44 @@ export class WatchCache implements WatcherHost, CatchUpContext {
     }
   }
 
+  /**
+   * The current state of a key range, from memory: after waiting (up to watchCacheWaitMs, else
+   * CacheTooOldError) for the cache to reach `notOlderThan`, and for the state to load on first
+   * use. undefined when the state is off (too large): read the store instead.
+   */
+  async readRange(request: CachedRangeRequest): Promise<CachedRange | undefined> {
+    if (this.closed) throw new StoreClosedError()
+    const range = keyRangeOf(request)
+    const notOlderThan = request.notOlderThan ?? 0
+    if (!Number.isSafeInteger(notOlderThan) || notOlderThan < 0) {
+      throw new InvalidArgumentError(`watch: notOlderThan must be a non-negative integer, got ${String(notOlderThan)}`)
+    }
+    if (this.unsubscribe === undefined) this.start()
+    await this.waiters.until(notOlderThan)
+    for (;;) {
+      if (this.closed) throw new StoreClosedError()
+      if (this.stateOff) return undefined
+      if (this.unsubscribe === undefined) this.start()
+      const state = this.state
+      // Read in one go, with no await between: the state and the revision move together.
+      if (state?.ready === true) return { revision: this.revision, kvs: state.range(range) }
+      await this.loadingState()
+    }
+  }
+
+  /** Sizes, for monitoring and tests. */
+  get status(): WatchCacheStatus {
+    return {
+      revision: this.revision,
+      ringCapacity: this.ring.capacity,
+      ringEvents: this.ring.endIndex - this.ring.startIndex,
+      ringBytes: this.ring.bytesUsed,
+      stateKeys: this.state?.ready === true ? this.state.size : 0,
+      stateBytes: this.state?.bytesUsed ?? 0,
+      stateOff: this.stateOff,
+    }
+  }
+
   /** Ends every watcher with 'store closed' and stops feeding; no timer is left. */
   close(): void {
     if (this.closed) return
@@ -105,6 +174,7 @@ export class WatchCache implements WatcherHost, CatchUpContext {
     this.progressTimer?.cancel()
     this.progressTimer = undefined
     this.endAll(cancelReasons.closed)
+    this.waiters.failAll(new StoreClosedError())
   }
 
   catchUp(w: Watcher): void | Promise<void> {
@@ -127,10 +197,66 @@ export class WatchCache implements WatcherHost, CatchUpContext {
     if (w.progressNotify) this.progressWatchers--
   }
 
+  private ringSizing(): RingSizing {
+    const { watchCacheEventsMin, watchCacheEventsMax, watchCacheEventFreshMs } = this.options.limits
+    return { capacityMin: Math.min(watchCacheEventsMin, watchCacheEventsMax), capacityMax: watchCacheEventsMax, freshMs: watchCacheEventFreshMs }
+  }
+
+  /** The running state load, starting one if none runs. */
+  private loadingState(): Promise<void> {
+    if (this.stateLoad !== undefined) return this.stateLoad
+    const load = this.loadState(this.epoch, new CurrentState(this.revision))
+    this.stateLoad = load
+    const settled = (): void => {
+      if (this.stateLoad === load) this.stateLoad = undefined
+    }
+    // The reader awaiting `load` gets its error; this only clears the slot.
+    void load.then(settled, settled)
+    return load
+  }
+
+  /**
+   * Reads every live key at the state's revision, in pages, while the feed queues the events
+   * after it; a feed restart (epoch) or a too-large state abandons the load. A compaction past
+   * the revision mid-load drops the state: the next read loads again at the cache's revision.
+   */
+  private async loadState(epoch: number, state: CurrentState): Promise<void> {
+    this.state = state
+    const everything = Buffer.from([0])
+    let key = everything
+    try {
+      for (;;) {
+        const r = await this.source.range({ key, rangeEnd: everything, revision: state.revision, limit: statePageRows })
+        if (epoch !== this.epoch || this.state !== state) return
+        state.load(r.kvs)
+        if (this.stateTooLarge(state)) return
+        const last = r.kvs[r.kvs.length - 1]
+        if (!r.more || last === undefined) break
+        key = Buffer.concat([last.key, everything])
+      }
+      state.finishLoad()
+      this.stateTooLarge(state)
+    } catch (err) {
+      if (!(err instanceof CompactedError)) throw err
+      if (this.state === state) this.state = undefined
+    }
+  }
+
+  /** Drops the state (for good) when it holds more than watchCacheStateBytesMax. */
+  private stateTooLarge(state: CurrentState): boolean {
+    if (state.bytesUsed <= this.options.limits.watchCacheStateBytesMax) return false
+    if (this.state === state) this.state = undefined
+    this.stateOff = true
+    return true
+  }
+
   private start(): void {
     this.epoch++
-    this.ring = new EventRing(this.options.limits.watchCacheEventsMax, this.options.limits.watchCacheBytesMax)
+    this.ring = new EventRing(this.ringSizing(), this.options.limits.watchCacheBytesMax)
     this.known = new Map()
+    // Events this feed missed cannot be applied: the state loads again on the next cached read.
+    this.state = undefined
+    this.stateLoad = undefined
     this.position = this.source.lastEventPosition()
     // The revision that position stands for is found from the events after it, if any: the
     // first one begins the ring; with none, the head of the same snapshot is the revision.
@@ -167,7 +293,8 @@ export class WatchCache implements WatcherHost, CatchUpContext {
           this.fellBehind(batch.compactRevision)
           return
         }
-        const prepared = cacheEvents(this.source, batch.events, this.known)
+        const state = this.state?.ready === true ? this.state : undefined
+        const prepared = cacheEvents(this.source, batch.events, this.known, state === undefined ? undefined : (k) => state.latest(k))
         if (prepared instanceof Promise) {
           const epoch = this.epoch
           // Both outcomes are handled; a bug thrown inside resume crashes, as assertions should.
@@ -194,8 +321,9 @@ export class WatchCache implements WatcherHost, CatchUpContext {
   }
 
   private apply(batch: EventBatch, events: readonly CachedEvent[]): void {
+    const now = this.options.clock.now()
     for (const e of events) {
-      for (const gone of this.ring.push(e)) {
+      for (const gone of this.ring.push(e, now)) {
         this.ringStartRevision = Math.max(this.ringStartRevision, gone.revision + 1)
         const k = keyString(gone.key)
         if (this.known.get(k)?.revision === gone.revision) this.known.delete(k)
@@ -206,7 +334,12 @@ export class WatchCache implements WatcherHost, CatchUpContext {
     const complete = batch.events.length < this.options.limits.watchResponseEventsMax
     this.revision = Math.max(this.revision, complete || last === undefined ? batch.revision : last.revision)
     this.compactRevision = Math.max(this.compactRevision, batch.compactRevision)
+    if (this.state !== undefined && events.length > 0) {
+      this.state.apply(events.map((e) => e.plain))
+      this.stateTooLarge(this.state)
+    }
     if (events.length > 0) this.groups.dispatch(events)
+    this.waiters.advanced()
   }
 
   /**
@@ -225,6 +358,7 @@ export class WatchCache implements WatcherHost, CatchUpContext {
   private fail(err: unknown): void {
     if (!(err instanceof StorageError)) throw err
     this.stop()
+    this.waiters.failAll(err)
     this.endAll(err instanceof StoreClosedError ? cancelReasons.closed : `watch: the event feed failed: ${err.message}`)
   }
 
@@ -254,28 +388,7 @@ export class WatchCache implements WatcherHost, CatchUpContext {
   }
 }
 
-function readRequest(r: WatchRequest): { range: ReturnType<typeof keyRangeOf>; noPut: boolean; noDelete: boolean; prevKv: boolean; progressNotify: boolean; startRevision: number } {
-  if (typeof r !== 'object' || r === null) throw new InvalidArgumentError('watch: request must be an object')
-  const start = r.startRevision ?? 0
-  if (!Number.isSafeInteger(start) || start < 0) {
-    throw new InvalidArgumentError(`watch: startRevision must be a non-negative integer, got ${String(start)}`)
-  }
-  const filters = r.filters ?? []
-  if (!Array.isArray(filters)) throw new InvalidArgumentError('watch: filters must be an array')
-  for (const f of filters) {
-    if (f !== 'NOPUT' && f !== 'NODELETE') throw new InvalidArgumentError(`watch: unknown filter ${String(f)}`)
-  }
-  for (const name of ['prevKv', 'progressNotify'] as const) {
-    if (r[name] !== undefined && typeof r[name] !== 'boolean') throw new InvalidArgumentError(`watch: ${name} must be a boolean`)
-  }
-  return {
-    range: keyRangeOf(r),
-    noPut: filters.includes('NOPUT'),
-    noDelete: filters.includes('NODELETE'),
-    prevKv: r.prevKv === true,
-    progressNotify: r.progressNotify === true,
-    startRevision: start,
-  }
-}
+/** Rows per page of the current state's load. */
+const statePageRows = 10_000
 
 export type { WatchResponse }
