@@ -49,11 +49,21 @@ export class WatchRecording {
   private seen = 0
   private target: number | undefined
   private cancelled = false
+  // waitFor() callers: resolved once the watch has seen their revision, or has ended.
+  private waiters: Array<{ revision: number; resolve: () => void }> = []
   readonly done: Promise<void>
 
   constructor(client: string, request: WatchRequest, startRevision: number, call: number, private readonly source: WatchSource) {
     this.record = { client, call, request: specOf(request, startRevision), responses: [] }
-    this.done = this.read()
+    this.done = this.read().finally(() => {
+      for (const w of this.waiters.splice(0)) w.resolve()
+    })
+  }
+
+  /** Resolves once the watch has seen `revision` (or ended): a signal to act on, instead of a sleep. */
+  waitFor(revision: number): Promise<void> {
+    if (this.seen >= revision) return Promise.resolve()
+    return new Promise((resolve) => this.waiters.push({ revision, resolve }))
   }
 
   private async read(): Promise<void> {
@@ -69,6 +79,7 @@ export class WatchRecording {
         return
       }
       this.seen = Math.max(this.seen, r.value.revision, ...r.value.events.map((e) => e.kv.modRevision))
+      this.waiters = this.waiters.filter((w) => (w.revision <= this.seen ? (w.resolve(), false) : true))
       this.maybeStop()
     }
   }
