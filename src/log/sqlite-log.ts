@@ -97,6 +97,11 @@ export class SqliteLog {
   private dataVersion: number
   // Bytes appended by the open write transaction (keys and values), for the WAL estimate.
   private appendedBytes = 0
+  // Set when a COMMIT failed with an I/O error (a failed fsync, typically). What reached the disk
+  // is then unknown (after a failed fsync the kernel may drop the dirty pages and report success
+  // next time: "fsyncgate"), so every later write is refused until the store is reopened and
+  // SQLite recovers from what the file really holds (VERIFICATION.md, fsync errors).
+  private commitFailure: LogError | undefined
   // Write statements started in the open write transaction (counted before they run, so a
   // statement that fails counts too: the caller must then treat the transaction as dirty).
   private writes = 0
@@ -168,6 +173,10 @@ export class SqliteLog {
 
   write<T>(fn: (tx: WriteTx) => T): T {
     assert(!this.writing, 'log: write() does not nest')
+    const failure = this.commitFailure
+    if (failure !== undefined) {
+      throw new LogError(`log: writes refused since a commit failed with ${failure.sqliteCode ?? 'an I/O error'}; reopen the store`, failure.sqliteCode, { cause: failure })
+    }
     try {
       this.stmt('BEGIN IMMEDIATE').run()
     } catch (err) {
@@ -179,7 +188,7 @@ export class SqliteLog {
     let result: T
     try {
       result = fn(WRITE)
-      this.stmt('COMMIT').run()
+      this.commit()
       this.checkpointer?.committed(WAL_BYTES_PER_COMMIT + 2 * this.appendedBytes)
     } catch (err) {
       if (this.db.inTransaction) this.stmt('ROLLBACK').run()
@@ -188,6 +197,15 @@ export class SqliteLog {
       this.writing = false
     }
     return result
+  }
+
+  private commit(): void {
+    try {
+      this.stmt('COMMIT').run()
+    } catch (err) {
+      if (err instanceof Database.SqliteError && err.code.startsWith('SQLITE_IOERR')) this.commitFailure = new LogError(`log: commit failed: ${err.message} (${err.code})`, err.code, { cause: err })
+      throw err
+    }
   }
 
   writesInTransaction(_tx: WriteTx): number {
