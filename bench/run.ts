@@ -4,20 +4,32 @@
 //   npm run bench -- --quick                       each bench once at tiny size, no file written
 //   npm run bench -- --sizes=10000,100000 --rounds=3 --phase-ms=2000 --no-write
 //   npm run bench -- --history-keys=20000 --history-versions=4 --compaction-rounds=3
+//   npm run bench -- --quick --charts-dir=/tmp/charts   also write the SVG charts somewhere
+//   npm run bench -- --no-etcd                          leave real etcd out even when installed
+//   npm run bench -- --reencrypt-values=20000
 //
 // --quick is what test/bench/smoke.test.ts runs so that no benchmark rots.
-import { writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+//
+// Real etcd (bench/support/etcd.ts) runs side by side when it is found: started before the first
+// section, fed the same keys, measured in the same rounds as the store, and stopped in `finally`
+// whatever happens. A new section: run it below, add its result to Results (support/report.ts),
+// its table to consoleReport and benchmarksMd, and its chart (if any) to support/charts.ts.
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join, relative } from 'node:path'
 import { parseArgs } from 'node:util'
 import { runPointSqlBench } from './log/point-sql.bench.js'
 import { runCompactionBench, type CompactionBenchOptions } from './mvcc/compaction.bench.js'
 import { populate } from './mvcc/populate.js'
 import { fullFanout, quickFanout, runFanoutBench } from './watchcache/fanout.bench.js'
+import { runEtcdFanout } from './watchcache/fanout-etcd.bench.js'
 import { runCasBench, type CasBenchOptions } from './mvcc/cas.bench.js'
 import { runRangeBench } from './mvcc/range.bench.js'
 import { runPutBench, type PutBenchOptions } from './mvcc/put.bench.js'
 import { runScaleBench, type ScaleBenchOptions } from './mvcc/scale.bench.js'
+import { runReencryptBench } from './encryption/reencrypt.bench.js'
 import { benchmarksMd } from './support/benchmarks-md.js'
+import { renderCharts } from './support/charts.js'
+import { populateEtcd, startBenchEtcd, type BenchEtcd } from './support/etcd.js'
 import { describeMachine } from './support/machine.js'
 import { consoleReport, type Results } from './support/report.js'
 import { tempDir } from './support/temp.js'
@@ -32,6 +44,9 @@ const { values: flags } = parseArgs({
     'history-keys': { type: 'string' },
     'history-versions': { type: 'string' },
     'compaction-rounds': { type: 'string' },
+    'charts-dir': { type: 'string' },
+    'no-etcd': { type: 'boolean', default: false },
+    'reencrypt-values': { type: 'string' },
   },
 })
 
@@ -65,6 +80,12 @@ const compactionOptions: CompactionBenchOptions = {
   baselineMs: quick ? 150 : 3000,
 }
 
+const reencryptValues = positive(flags['reencrypt-values'], quick ? 2_000 : 100_000, 'reencrypt-values')
+// etcd holds the pop keys of the range section; its gets run at the smallest scale size that fits.
+const etcdKeys = rangeKeys
+// etcd's fan-out runs at one watcher count (a phase there takes seconds of client decoding).
+const etcdWatchers = quick ? 100 : 1_000
+
 const settings = quick
   ? 'quick (smoke) mode: tiny sizes, one short phase each; figures are meaningless'
   : `put phases ${putOptions.rounds} rounds x (${putOptions.warmupMs} ms warm-up + ${putOptions.phaseMs} ms), ` +
@@ -73,57 +94,114 @@ const settings = quick
     `scale sizes ${sizes.join(', ')} keys, strict put ${scaleOptions.putTimeMs} ms and get ` +
     `${scaleOptions.getRounds} x ${scaleOptions.getTimeMs} ms per size, ` +
     `compaction history ${compactionOptions.keys} keys x ${compactionOptions.versions} versions, ${compactionOptions.rounds} rounds ` +
-    `(${compactionOptions.baselineMs} ms baseline), seeds fixed (bench/support/rng.ts)`
+    `(${compactionOptions.baselineMs} ms baseline), reencrypt ${reencryptValues} values, seeds fixed (bench/support/rng.ts)`
 
 const log = (line: string): void => console.log(line)
 const started = performance.now()
 const machine = describeMachine()
 log(`etchlog bench${quick ? ' --quick' : ''}: ${machine.cpu}, nproc ${machine.nproc}, node ${machine.node}, commit ${machine.commit}`)
+const etcdStart = flags['no-etcd'] === true ? { etcd: undefined, info: { ran: false, note: 'etcd left out (--no-etcd): etcd columns skipped' } } : await startBenchEtcd(log)
+if (flags['no-etcd'] === true) log(etcdStart.info.note)
+const etcd: BenchEtcd | undefined = etcdStart.etcd
+const results = await (async (): Promise<Results> => {
+  try {
+    return await runSections(etcd)
+  } finally {
+    await etcd?.stop()
+  }
+})()
 
-log('puts: store vs raw SQLite (durability strict)')
-const puts = await runPutBench(putOptions)
-
-log('latency vs key count, point gets vs raw')
-const scale = await runScaleBench(scaleOptions, log)
-
-log('point-read SQL alone')
-const dir = tempDir()
-let pointSql
-try {
-  const path = dir.file('point-sql.db')
-  await populate(path, 0, pointSqlKeys)
-  pointSql = await runPointSqlBench({ path, keyCount: pointSqlKeys, timeMs: quick ? 50 : 1000, warmupMs: quick ? 10 : 250 })
-} finally {
-  dir.remove()
+const root = join(import.meta.dirname, '..')
+const writeMd = !quick && flags['no-write'] !== true
+const chartsDir = flags['charts-dir'] ?? (writeMd ? join(root, 'docs', 'bench') : undefined)
+const charts = renderCharts(results)
+if (chartsDir !== undefined) {
+  mkdirSync(chartsDir, { recursive: true })
+  for (const c of charts) {
+    const file = join(chartsDir, c.file)
+    writeFileSync(file, c.svg)
+    results.charts.push({ path: relative(root, file), title: c.title })
+  }
 }
-
-log('CAS txns under contention')
-const cas = await runCasBench(casOptions)
-
-log('range / list')
-const rangeDir = tempDir()
-let range
-try {
-  const path = rangeDir.file('range.db')
-  await populate(path, 0, rangeKeys)
-  range = await runRangeBench({ path, keyCount: rangeKeys, ...rangeOptions })
-} finally {
-  rangeDir.remove()
-}
-
-log('writes during physical compaction')
-const compaction = await runCompactionBench(compactionOptions, log)
-
-log('watch fan-out')
-const fanout = await runFanoutBench(quick ? quickFanout : fullFanout)
-
-const command = ['npm run bench', ...(process.argv.slice(2).length > 0 ? ['--', ...process.argv.slice(2)] : [])].join(' ')
-const results: Results = { command, settings, machine, puts, scale, pointSql, cas, range, compaction, fanout, elapsedS: (performance.now() - started) / 1000 }
 log('')
 log(consoleReport(results))
+if (chartsDir === undefined) log(`charts: ${charts.length} rendered, not written (${quick ? '--quick' : '--no-write'}; --charts-dir=DIR writes them)`)
 
-if (!quick && flags['no-write'] !== true) {
-  const file = join(import.meta.dirname, '..', 'BENCHMARKS.md')
+if (writeMd) {
+  const file = join(root, 'BENCHMARKS.md')
   writeFileSync(file, benchmarksMd(results))
   log(`wrote ${file}`)
+}
+
+async function runSections(etcd: BenchEtcd | undefined): Promise<Results> {
+  const client = etcd?.client
+  if (client !== undefined) {
+    const rate = await populateEtcd(client, etcdKeys)
+    log(`  etcd: populated ${etcdKeys} keys (${Math.round(rate)} puts/s, 256 in flight)`)
+  }
+
+  log('puts: store vs raw SQLite' + (client === undefined ? '' : ' vs etcd') + ' (durability strict)')
+  const puts = await runPutBench({ ...putOptions, ...(client === undefined ? {} : { etcd: client }) })
+
+  log('latency vs key count, point gets vs raw')
+  const scale = await runScaleBench({ ...scaleOptions, ...(client === undefined ? {} : { etcd: { client, keyCount: etcdKeys } }) }, log)
+
+  log('point-read SQL alone')
+  const dir = tempDir()
+  let pointSql
+  try {
+    const path = dir.file('point-sql.db')
+    await populate(path, 0, pointSqlKeys)
+    pointSql = await runPointSqlBench({ path, keyCount: pointSqlKeys, timeMs: quick ? 50 : 1000, warmupMs: quick ? 10 : 250 })
+  } finally {
+    dir.remove()
+  }
+
+  log('CAS txns under contention')
+  const cas = await runCasBench({ ...casOptions, ...(client === undefined ? {} : { etcd: client }) })
+
+  log('range / list')
+  const rangeDir = tempDir()
+  let range
+  try {
+    const path = rangeDir.file('range.db')
+    await populate(path, 0, rangeKeys)
+    range = await runRangeBench({ path, keyCount: rangeKeys, ...rangeOptions, ...(client === undefined ? {} : { etcd: client }) })
+  } finally {
+    rangeDir.remove()
+  }
+
+  log('writes during physical compaction')
+  const compaction = await runCompactionBench(compactionOptions, log)
+
+  log('watch fan-out')
+  const fanoutOptions = quick ? quickFanout : fullFanout
+  const fanout = await runFanoutBench(fanoutOptions)
+  let fanoutEtcd
+  if (etcd !== undefined) {
+    log(`  etcd: ${etcdWatchers} watchers`)
+    fanoutEtcd = await runEtcdFanout({ ...fanoutOptions, endpoint: etcd.endpoint, client: etcd.client, watchers: etcdWatchers, watchersPerStream: 100, drainMs: quick ? 2_000 : 15_000 })
+  }
+
+  log('reencrypt: main thread vs reseal pool')
+  const reencrypt = await runReencryptBench({ count: reencryptValues })
+
+  const command = ['npm run bench', ...(process.argv.slice(2).length > 0 ? ['--', ...process.argv.slice(2)] : [])].join(' ')
+  return {
+    command,
+    settings,
+    machine,
+    puts,
+    scale,
+    pointSql,
+    cas,
+    range,
+    compaction,
+    fanout,
+    ...(fanoutEtcd === undefined ? {} : { fanoutEtcd }),
+    reencrypt,
+    etcd: etcdStart.info,
+    charts: [],
+    elapsedS: (performance.now() - started) / 1000,
+  }
 }

@@ -8,12 +8,17 @@
 // the target and ~0.5-0.7x the expectation. Against etcd (~5.5k gets/s over gRPC, 64 in flight,
 // reference/etcd-baseline.md) either should be ~20-50x faster.
 //
-// tinybench fits here (one call at a time, microseconds each). Both tasks run in one Bench per
-// round, order swapped each round, and the ratio is the median over rounds of raw p50 / store
-// p50, i.e. store throughput as a fraction of raw.
+// With etcd (when installed, holding the same keys): a third task, a linearizable gRPC Range of
+// one key, one at a time from this process: a loopback round trip plus a raft read index
+// (~150-400 us on these cores), so the store should be ~30-100x faster one call at a time.
+//
+// tinybench fits here (one call at a time, microseconds each). All tasks run in one Bench per
+// round, order rotated each round, and the ratio is the median over rounds of raw p50 / store
+// p50, i.e. store throughput as a fraction of raw (and etcd p50 / store p50 for etcd).
 import { Bench } from 'tinybench'
 import { openStore } from '../../src/index.js'
 import { openRaw, rawGetter } from '../log/raw-sqlite.js'
+import type { EtcdClient } from '../support/etcd.js'
 import { rng } from '../support/rng.js'
 import { benchKey } from '../support/rng.js'
 import { median, summarize, type LatencySummary } from '../support/stats.js'
@@ -25,6 +30,15 @@ export interface GetBenchOptions {
   rounds: number
   timeMs: number
   warmupMs: number
+  /** etcd holding benchKey('pop', i) for every i in [0, keyCount) at least. */
+  etcd?: EtcdClient
+}
+
+export interface EtcdGetResult {
+  task: string
+  latency: LatencySummary
+  /** Median over rounds of etcd p50 / store p50 (how many times faster the store is). */
+  ratio: number
 }
 
 export interface GetResult {
@@ -35,6 +49,7 @@ export interface GetResult {
   raw: LatencySummary
   /** Median over rounds of raw p50 / store p50 (store speed as a fraction of raw). */
   ratio: number
+  etcd?: EtcdGetResult
 }
 
 /** Keys read, in order: a seeded random sample of the populated keys, the same for both tasks. */
@@ -50,12 +65,16 @@ export async function runGetBench(o: GetBenchOptions): Promise<GetResult> {
   const keys = sampleKeys(o.keyCount, 4096)
   const storeTask = `get/keys=${o.keyCount}/store`
   const rawTask = `get/keys=${o.keyCount}/raw`
-  const samples = { store: [] as number[], raw: [] as number[] }
+  const etcdTask = `get/keys=${o.keyCount}/etcd`
+  const samples = { store: [] as number[], raw: [] as number[], etcd: [] as number[] }
   const ratios: number[] = []
+  const etcdRatios: number[] = []
+  const etcd = o.etcd
   try {
     let si = 0
     let ri = 0
-    const tasks = {
+    let ei = 0
+    const tasks: Record<string, () => unknown> = {
       [storeTask]: async () => {
         const kv = await store.get(keys[si++ % keys.length] as Buffer) // modulo keeps it in range
         if (kv === undefined) throw new Error('bench: a populated key is missing')
@@ -64,9 +83,17 @@ export async function runGetBench(o: GetBenchOptions): Promise<GetResult> {
         if (rawGet(keys[ri++ % keys.length] as Buffer) === undefined) throw new Error('bench: a populated key is missing')
       },
     }
+    const names = [storeTask, rawTask]
+    if (etcd !== undefined) {
+      names.push(etcdTask)
+      tasks[etcdTask] = async () => {
+        const r = await etcd.range({ key: keys[ei++ % keys.length] as Buffer }) // modulo keeps it in range
+        if (r.kvs.length !== 1) throw new Error('bench: a populated key is missing from etcd')
+      }
+    }
     for (let round = 0; round < o.rounds; round++) {
       const bench = new Bench({ time: o.timeMs, warmupTime: o.warmupMs, iterations: 16, throws: true })
-      const order = round % 2 === 0 ? [storeTask, rawTask] : [rawTask, storeTask]
+      const order = names.map((_, j) => names[(j + round) % names.length] as string) // index < length
       for (const name of order) bench.add(name, tasks[name] as () => unknown)
       await bench.run()
       const s = bench.getTask(storeTask)?.result?.latency
@@ -76,6 +103,12 @@ export async function runGetBench(o: GetBenchOptions): Promise<GetResult> {
       for (const x of s.samples) samples.store.push(x)
       for (const x of r.samples) samples.raw.push(x)
       ratios.push(r.p50 / s.p50)
+      const e = bench.getTask(etcdTask)?.result?.latency
+      if (etcd !== undefined && e?.p50 === undefined) throw new Error('bench: the etcd get task has no result')
+      if (e?.p50 !== undefined) {
+        for (const x of e.samples) samples.etcd.push(x)
+        etcdRatios.push(e.p50 / s.p50)
+      }
     }
   } finally {
     db.close()
@@ -88,5 +121,6 @@ export async function runGetBench(o: GetBenchOptions): Promise<GetResult> {
     store: summarize(samples.store),
     raw: summarize(samples.raw),
     ratio: median(ratios),
+    ...(etcd === undefined ? {} : { etcd: { task: etcdTask, latency: summarize(samples.etcd), ratio: median(etcdRatios) } }),
   }
 }

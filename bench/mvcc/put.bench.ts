@@ -15,11 +15,18 @@
 // - writers=256: batches of ~256, fully CPU-bound as at 64 (the fsync is now ~5 % of a batch):
 //   ~0.6x raw 'same-rows', with each put waiting for a whole batch (~256 x ~20-35 us, 5-9 ms).
 //
+// - etcd (when installed, bench/support/etcd.ts): the same N loops, each awaiting a gRPC Put over
+//   loopback, measured in the same rounds. etcd batches a raft entry and a bbolt commit (one
+//   fsync each for the WAL and the backend) over ~100-300 us of gRPC and raft work per put on the
+//   client's and server's shared 2 cores: ~1k puts/s at 1 writer, ~5-8k/s at 64 and beyond
+//   (reference/etcd-baseline.md saw 924 and 5,974), so the store should be ~3-10x etcd.
+//
 // Closed-loop phases, not tinybench: see bench/support/closed-loop.ts for why.
 import type Database from 'better-sqlite3'
 import { openStore, type Store } from '../../src/index.js'
 import { openRaw, RawPutter, type RawVariant } from '../log/raw-sqlite.js'
 import { CommitCounter, pairedRatio, runRounds, type Contender, type ContenderResult, type PhaseResult } from '../support/closed-loop.js'
+import type { EtcdClient } from '../support/etcd.js'
 import { benchKey, valuePool } from '../support/rng.js'
 import { tempDir } from '../support/temp.js'
 
@@ -32,6 +39,8 @@ export interface PutBenchOptions {
   phaseMs: number
   /** Length of the store-only phase that measures the batch size raw SQLite then uses. */
   calibrationMs: number
+  /** Real etcd, measured as a fourth contender in the same rounds. */
+  etcd?: EtcdClient
 }
 
 export interface PutRow {
@@ -52,6 +61,9 @@ export interface PutGroup {
   rawSameRows: PutRow
   ratioVsLogOnly: number
   ratioVsSameRows: number
+  /** Present when etcd ran: its row, and the paired ratio store / etcd. */
+  etcd?: PutRow
+  ratioVsEtcd?: number
 }
 
 const values = valuePool(1024, VALUE_BYTES)
@@ -82,6 +94,35 @@ class StoreContender implements Contender {
     }
     await Promise.all(Array.from({ length: this.writers }, loop))
     return { ops: latenciesMs.length, elapsedMs: performance.now() - start, latenciesMs, commits: counter.commits }
+  }
+}
+
+/** N loops each awaiting a gRPC Put to etcd, on keys no other contender uses. */
+class EtcdContender implements Contender {
+  private next = 0
+
+  constructor(
+    readonly name: string,
+    private readonly client: EtcdClient,
+    private readonly writers: number,
+  ) {}
+
+  async phase(durationMs: number): Promise<PhaseResult> {
+    const latenciesMs: number[] = []
+    const start = performance.now()
+    const end = start + durationMs
+    const prefix = `etcd-w${this.writers}`
+    const loop = async (): Promise<void> => {
+      while (performance.now() < end) {
+        const i = this.next++
+        const t0 = performance.now()
+        await this.client.put({ key: benchKey(prefix, i), value: valueAt(i) })
+        latenciesMs.push(performance.now() - t0)
+      }
+    }
+    await Promise.all(Array.from({ length: this.writers }, loop))
+    // etcd's batching is not visible from the client: one put per "commit" here.
+    return { ops: latenciesMs.length, elapsedMs: performance.now() - start, latenciesMs, commits: latenciesMs.length }
   }
 }
 
@@ -133,11 +174,15 @@ async function runWriters(writers: number, o: PutBenchOptions, file: (name: stri
       dbs.push(db)
       return new RawContender(`put/strict/writers=${writers}/raw-${variant}/batch=${rawBatch}`, db, variant, rawBatch)
     }
-    const contenders = [storeC, raw('log-only'), raw('same-rows')]
-    const [s, a, b] = await runRounds(contenders, o)
+    const contenders: Contender[] = [storeC, raw('log-only'), raw('same-rows')]
+    if (o.etcd !== undefined) contenders.push(new EtcdContender(`put/strict/writers=${writers}/etcd`, o.etcd, writers))
+    const [s, a, b, e] = await runRounds(contenders, o)
     if (s === undefined || a === undefined || b === undefined) throw new Error('bench: runRounds lost a contender')
+    if (o.etcd !== undefined && e === undefined) throw new Error('bench: runRounds lost the etcd contender')
     await store.flush()
+    const withEtcd = e === undefined ? {} : { etcd: { task: e.name, result: e }, ratioVsEtcd: pairedRatio(s, e) }
     return {
+      ...withEtcd,
       writers,
       rawBatch,
       rawBatchSource,

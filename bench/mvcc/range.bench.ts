@@ -18,12 +18,19 @@
 // the same rows as full plus 20 seeks and 20 calls (and for the store 20 count(*)s over the rest
 // of the prefix, which is why pagination costs the store more than raw).
 //
-// tinybench (one call at a time, milliseconds each); store and raw of one variant run in the same
-// Bench per round, order swapped each round; ratio = median over rounds of raw p50 / store p50.
+// With etcd (when installed and holding the same N keys): each variant as a gRPC Range over
+// loopback. etcd walks its in-memory index, reads each value from bbolt and sends ~3 MB for the
+// full range, which the client decodes: expect ~20-60 ms for full (~1x-2x the store), ~10-30 ms for
+// keysOnly, ~1-3 ms for countOnly (etcd still walks the index), and pagination at ~20 round trips.
+//
+// tinybench (one call at a time, milliseconds each); store, raw (and etcd) of one variant run in
+// the same Bench per round, order rotated each round; ratio = median over rounds of raw p50 /
+// store p50 (and etcd p50 / store p50).
 import { Bench } from 'tinybench'
 import type Database from 'better-sqlite3'
 import { openStore, type Store } from '../../src/index.js'
 import { openRaw } from '../log/raw-sqlite.js'
+import type { EtcdClient } from '../support/etcd.js'
 import { median, summarize, type LatencySummary } from '../support/stats.js'
 
 export const PAGE_LIMIT = 500
@@ -35,6 +42,8 @@ export interface RangeBenchOptions {
   rounds: number
   timeMs: number
   warmupMs: number
+  /** etcd holding exactly the same keys under the same prefix. */
+  etcd?: EtcdClient
 }
 
 export interface RangeRow {
@@ -45,6 +54,8 @@ export interface RangeRow {
   raw: LatencySummary
   /** Median over rounds of raw p50 / store p50 (store speed as a fraction of raw). */
   ratio: number
+  /** Present when etcd ran; ratio = median over rounds of etcd p50 / store p50. */
+  etcd?: { task: string; latency: LatencySummary; ratio: number }
 }
 
 export interface RangeResult {
@@ -61,6 +72,7 @@ interface Variant {
   name: string
   store: (s: Store) => Promise<number>
   raw: () => number
+  etcd: (c: EtcdClient) => Promise<number>
 }
 
 function variants(db: Database.Database, keyCount: number): Variant[] {
@@ -80,16 +92,19 @@ function variants(db: Database.Database, keyCount: number): Variant[] {
       name: 'full',
       store: async (s) => (await s.range({ key: START, rangeEnd: END })).kvs.length,
       raw: () => full.all(START, END).length,
+      etcd: async (c) => (await c.range({ key: START, rangeEnd: END })).kvs.length,
     },
     {
       name: 'keysOnly',
       store: async (s) => (await s.range({ key: START, rangeEnd: END, keysOnly: true })).kvs.length,
       raw: () => keys.all(START, END).length,
+      etcd: async (c) => (await c.range({ key: START, rangeEnd: END, keysOnly: true })).kvs.length,
     },
     {
       name: 'countOnly',
       store: async (s) => (await s.range({ key: START, rangeEnd: END, countOnly: true })).count,
       raw: () => count.get(START, END) as number,
+      etcd: async (c) => (await c.range({ key: START, rangeEnd: END, countOnly: true })).count,
     },
     {
       name: `paginated/limit=${PAGE_LIMIT}`,
@@ -115,6 +130,17 @@ function variants(db: Database.Database, keyCount: number): Variant[] {
           from = afterKey(last.key)
         }
       },
+      etcd: async (c) => {
+        let n = 0
+        let from: Uint8Array = START
+        for (;;) {
+          const r = await c.range({ key: from, rangeEnd: END, limit: PAGE_LIMIT })
+          n += r.kvs.length
+          const last = r.kvs[r.kvs.length - 1]
+          if (!r.more || last === undefined) return n
+          from = afterKey(last.key)
+        }
+      },
     },
   ]
 }
@@ -127,18 +153,26 @@ export async function runRangeBench(o: RangeBenchOptions): Promise<RangeResult> 
     for (const v of variants(db, o.keyCount)) {
       const storeTask = `range/keys=${o.keyCount}/${v.name}/store`
       const rawTask = `range/keys=${o.keyCount}/${v.name}/raw`
+      const etcdTask = `range/keys=${o.keyCount}/${v.name}/etcd`
       const check = (n: number): void => {
         if (n !== o.keyCount) throw new Error(`bench: ${v.name} saw ${n} keys, expected ${o.keyCount}`)
       }
-      const tasks = {
+      const etcd = o.etcd
+      const tasks: Record<string, () => unknown> = {
         [storeTask]: async () => check(await v.store(store)),
         [rawTask]: () => check(v.raw()),
       }
-      const samples = { store: [] as number[], raw: [] as number[] }
+      const names = [storeTask, rawTask]
+      if (etcd !== undefined) {
+        names.push(etcdTask)
+        tasks[etcdTask] = async () => check(await v.etcd(etcd))
+      }
+      const samples = { store: [] as number[], raw: [] as number[], etcd: [] as number[] }
       const ratios: number[] = []
+      const etcdRatios: number[] = []
       for (let round = 0; round < o.rounds; round++) {
         const bench = new Bench({ time: o.timeMs, warmupTime: o.warmupMs, iterations: 8, throws: true })
-        const order = round % 2 === 0 ? [storeTask, rawTask] : [rawTask, storeTask]
+        const order = names.map((_, j) => names[(j + round) % names.length] as string) // index < length
         for (const name of order) bench.add(name, tasks[name] as () => unknown)
         await bench.run()
         const s = bench.getTask(storeTask)?.result?.latency
@@ -147,8 +181,16 @@ export async function runRangeBench(o: RangeBenchOptions): Promise<RangeResult> 
         for (const x of s.samples) samples.store.push(x)
         for (const x of r.samples) samples.raw.push(x)
         ratios.push(r.p50 / s.p50)
+        const e = bench.getTask(etcdTask)?.result?.latency
+        if (etcd !== undefined && e?.p50 === undefined) throw new Error('bench: an etcd range task has no result')
+        if (e?.p50 !== undefined) {
+          for (const x of e.samples) samples.etcd.push(x)
+          etcdRatios.push(e.p50 / s.p50)
+        }
       }
-      rows.push({ variant: v.name, storeTask, rawTask, store: summarize(samples.store), raw: summarize(samples.raw), ratio: median(ratios) })
+      const row: RangeRow = { variant: v.name, storeTask, rawTask, store: summarize(samples.store), raw: summarize(samples.raw), ratio: median(ratios) }
+      if (etcd !== undefined) row.etcd = { task: etcdTask, latency: summarize(samples.etcd), ratio: median(etcdRatios) }
+      rows.push(row)
     }
   } finally {
     db.close()

@@ -15,6 +15,7 @@ import { openStore } from '../../src/index.js'
 import { openRaw, RawPutter } from '../log/raw-sqlite.js'
 import { runGetBench, type GetResult } from './get.bench.js'
 import { populate } from './populate.js'
+import type { EtcdClient } from '../support/etcd.js'
 import { benchKey, rng, valuePool } from '../support/rng.js'
 import { summarize, type LatencySummary } from '../support/stats.js'
 import { tempDir } from '../support/temp.js'
@@ -25,6 +26,8 @@ export interface ScaleBenchOptions {
   getTimeMs: number
   getRounds: number
   warmupMs: number
+  /** etcd holding the pop keys [0, keyCount): its gets join the smallest size that fits. */
+  etcd?: { client: EtcdClient; keyCount: number }
 }
 
 export interface ScaleRow {
@@ -88,6 +91,7 @@ export async function runScaleBench(o: ScaleBenchOptions, progress: (line: strin
   const rows: ScaleRow[] = []
   try {
     let populated = 0
+    let etcdDone = false
     for (const keyCount of [...o.sizes].sort((a, b) => a - b)) {
       const populateOpsPerSec = await populate(path, populated, keyCount)
       populated = keyCount
@@ -95,7 +99,10 @@ export async function runScaleBench(o: ScaleBenchOptions, progress: (line: strin
       const putTask = `put/strict/writers=1/keys=${keyCount}`
       const rawPutTask = `put/strict/writers=1/raw-same-rows/reference-for-keys=${keyCount}`
       const put = await putLatency(path, dir.file('reference.db'), keyCount, o, { store: putTask, raw: rawPutTask })
-      const get = await runGetBench({ path, keyCount, rounds: o.getRounds, timeMs: o.getTimeMs, warmupMs: o.warmupMs })
+      // etcd is populated once, at one size: its gets run at the smallest size it holds.
+      const etcd = !etcdDone && o.etcd !== undefined && keyCount <= o.etcd.keyCount ? o.etcd.client : undefined
+      if (etcd !== undefined) etcdDone = true
+      const get = await runGetBench({ path, keyCount, rounds: o.getRounds, timeMs: o.getTimeMs, warmupMs: o.warmupMs, ...(etcd === undefined ? {} : { etcd }) })
       rows.push({ keyCount, populateOpsPerSec, putTask, put: put.store, rawPutTask, rawPut: put.raw, get })
     }
     return rows

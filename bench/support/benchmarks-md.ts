@@ -1,7 +1,9 @@
 // BENCHMARKS.md, rewritten by every full `npm run bench`. Only what this run measured goes in the
-// tables; the etcd figures are quoted from shared/reference/etcd-baseline.md and labelled so.
+// tables: real etcd is measured side by side when it was found (Results.etcd says whether it ran),
+// and the charts the run drew (docs/bench/*.svg) are linked.
 import { LATENCY_TARGET_MS } from '../mvcc/compaction.bench.js'
 import { fanoutLines } from '../watchcache/fanout.bench.js'
+import { etcdFanoutLines } from '../watchcache/fanout-etcd.bench.js'
 import type { Results } from './report.js'
 import { PAGE_LIMIT } from '../mvcc/range.bench.js'
 import {
@@ -15,8 +17,30 @@ import {
   putRatioTable,
   putTable,
   rangeTable,
+  reencryptTable,
   scaleTable,
 } from './report.js'
+
+const ETCD_METHOD = `Real etcd runs side by side in the same run (bench/support/etcd.ts): one member started by the
+bench on 127.0.0.1 (free ports, fresh data dir under the same temp folder as the SQLite files, so
+the same disk; default settings, so every commit is fsynced as with durability 'strict'), stopped at
+the end. It is driven under the same client load as the store, from this same Node process,
+through a gRPC client over loopback (test/support/etcd-client.ts, @grpc/grpc-js): so every etcd
+figure includes the client's cost (protobuf encoding, HTTP/2, the event loop it shares with the
+harness) and a second process on the same 2 cores, as an application using etcd would pay, while
+the embedded store pays neither. Reads are etcd's default linearizable reads. etcd is measured in
+the same rounds as the store (order rotated per round) and "store / etcd" is the median over
+rounds of the paired ratio (throughput, or etcd p50 / store p50 for one-at-a-time latency).`
+
+function etcdSection(r: Results): string {
+  if (!r.etcd.ran) return `etcd did not run: ${r.etcd.note}. The etcd columns show "–".`
+  return `${ETCD_METHOD}\n\nThis run: ${r.etcd.note}.`
+}
+
+function chartsSection(r: Results): string {
+  if (r.charts.length === 0) return 'No charts were written by this run.'
+  return r.charts.map((c) => `![${c.title}](${c.path})`).join('\n\n')
+}
 
 export function benchmarksMd(r: Results): string {
   const m = r.machine
@@ -28,6 +52,16 @@ Settings: ${r.settings}.
 The machine is shared and noisy (fsync 0.2–0.45 ms, neighbours on 2 cores): read medians and
 ratios, not lone absolute figures. Ratios are paired: each round runs every contender back to
 back (order rotated per round), and the ratio is the median over rounds of store / raw.
+
+## etcd side by side
+
+${etcdSection(r)}
+
+## Charts
+
+Drawn by the bench itself (bench/support/svg-chart.ts, no dependency); log scales where marked.
+
+${chartsSection(r)}
 
 ## Machine
 
@@ -60,6 +94,9 @@ on its own file, with the same schema (src/log/schema.ts) and pragmas (bench/log
   for the store (submit to resolve, including waiting for the commit in progress) and per
   transaction for raw.
 
+With etcd, \`put/strict/writers=N/etcd\` is N async loops each awaiting a gRPC Put to etcd on
+distinct keys, a fourth contender in the same rounds; its latency is per put.
+
 ${markdownTable(putTable(r.puts))}
 
 ${markdownTable(putRatioTable(r.puts))}
@@ -69,7 +106,9 @@ ${markdownTable(putRatioTable(r.puts))}
 \`store.get(key)\` (awaited) against a hand-written indexed SELECT of the same row (live joined
 to log by id, \`WHERE l.key = ?\`) on a second better-sqlite3 connection to the same file, same
 pragmas. Keys are a seeded random sample of the populated keys. tinybench, one call at a time;
-ratio = median over rounds of raw p50 / store p50.
+ratio = median over rounds of raw p50 / store p50. With etcd, at the smallest size etcd holds
+(the same keys and values, put before the first section): a linearizable gRPC Range of one key,
+one call at a time, as a third task in the same Bench; store / etcd = etcd p50 / store p50.
 
 ${markdownTable(getTable(r.scale))}
 
@@ -101,7 +140,9 @@ and modRevision its failure branch returned, until it commits. Durability \`'str
 store per K (bench/mvcc/cas.bench.ts). "increments/s" counts committed increments; conflict rate
 is failed txns / all txns; latency is per committed increment, from its first read to its commit
 (retries included). After the last round the counters are read back and must sum to the
-increments committed (warm-up included); the run fails otherwise.
+increments committed (warm-up included); the run fails otherwise. With etcd, the same clients and
+loop run against etcd (Range, then Txn with the same compare and branches, over gRPC) in the same
+rounds, order alternating; its counters are checked the same way.
 
 ${markdownTable(casTable(r.cas))}
 
@@ -114,7 +155,9 @@ the live index joined to log by id in key order (what src/log/range-sql.ts runs 
 state). \`full\`: every key with its value; \`keysOnly\`: the live index alone; \`countOnly\`:
 \`count(*)\` over the live index; \`paginated/limit=${PAGE_LIMIT}\`: pages of ${PAGE_LIMIT}, each starting just after
 the previous page's last key, until \`more\` is false (raw: until a short page). tinybench, one
-call at a time; ratio = median over rounds of raw p50 / store p50.
+call at a time; ratio = median over rounds of raw p50 / store p50. With etcd (holding the same keys
+and values under the same prefix): the same variant as a gRPC Range (\`keys_only\`, \`count_only\`,
+\`limit\`), a third task in the same Bench; store / etcd = etcd p50 / store p50.
 
 ${markdownTable(rangeTable(r.range))}
 
@@ -149,20 +192,37 @@ sampled watcher (events are handed over before the writer is answered, so this i
 
 ${fanoutLines(r.fanout).join('\n')}
 
-For comparison (etcd-baseline.md, measured separately over loopback gRPC): etcd 3.4 delivered
-0.45-0.54 M events/s to 1,000 watchers with ack->delivery p99 of 3.2-3.9 s.
+${fanoutEtcdText(r)}
 
-## Reference: real etcd 3.4 on this machine (measured separately)
+## 8. Reencrypt: main thread vs a reseal pool
 
-Not measured by this run: quoted from shared/reference/etcd-baseline.md (etcd 3.4.23, single
-member, loopback gRPC from a Node client on the same 2 cores; best of two runs, spread between
-runs up to ~45 %). An embedded store pays no gRPC or second process, so this is context, not a
-like-for-like comparison; the etcd comparison proper is a later issue.
+${r.reencrypt.count.toLocaleString('en-US')} values of ${r.reencrypt.valueBytes} bytes written under AES-GCM key A (durability 'relaxed'), the key ring rotated to
+[B, A], then \`store.reencrypt()\` rewrites every value under B (a CAS put per value, durability
+'strict'), each way on its own copy of the same file: re-sealed on the main thread, and with
+\`createResealPool\` (${r.reencrypt.threads} worker threads, piscina) as its resealer, at the default page (256 keys) and
+at 2048 keys per page (bench/encryption/reencrypt.bench.ts). Then the crypto alone: decrypt +
+encrypt of the same values on the main thread, and in batches of 512 on ${r.reencrypt.threads} worker threads.
+"vs main thread" is the main-thread time at the default page divided by this run's time.
 
-| phase | etcd 3.4 |
-|---|---|
-| put, 1 in flight | 924 ops/s, p50 0.91 ms, p99 4.2 ms |
-| put, 64 in flight, distinct keys | 5,974 ops/s, p50 8.9 ms, p99 31.4 ms |
-| point get, 64 in flight (linearizable) | 5,479 ops/s, p50 9.4 ms, p99 37.1 ms |
+${markdownTable(reencryptTable(r.reencrypt))}
 `
+}
+
+function fanoutEtcdText(r: Results): string {
+  const e = r.fanoutEtcd
+  const [row, note] = e === undefined ? [] : etcdFanoutLines(e)
+  if (e === undefined) {
+    return 'etcd fan-out was not measured in this run (etcd did not run).'
+  }
+  return `etcd, the same shape at ${e.watchers.toLocaleString('en-US')} watchers (bench/watchcache/fanout-etcd.bench.ts): watchers on ${e.streams} gRPC
+Watch streams of up to 100 watchers each, puts through the unary client, all in this process, so
+the client decodes every event copy on the loop that also drives the writers. After the writers
+stop, the sampled watchers get up to 15 s to receive the last revision so their latencies cover
+every put.
+
+| task | puts/s | deliveries/s | ack->delivered p50 / p99 ms | submit->delivered p50 / p99 ms |
+|---|---|---|---|---|
+${row ?? ''}
+
+${note ?? ''}`
 }

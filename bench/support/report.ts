@@ -1,11 +1,14 @@
 // Turns results into text: a plain table for the console and the BENCHMARKS.md document.
+import type { ReencryptResult } from '../encryption/reencrypt.bench.js'
 import type { PointSqlRow } from '../log/point-sql.bench.js'
+import { etcdFanoutLines, type EtcdFanoutRow } from '../watchcache/fanout-etcd.bench.js'
 import { fanoutLines, type FanoutResult } from '../watchcache/fanout.bench.js'
 import { LATENCY_TARGET_MS, overRounds, type CompactionResult, type CompactionRound } from '../mvcc/compaction.bench.js'
-import { medianIncrementsPerSec, type CasRow } from '../mvcc/cas.bench.js'
+import { medianIncrementsPerSec, type CasRow, type CasSide } from '../mvcc/cas.bench.js'
 import type { PutGroup } from '../mvcc/put.bench.js'
 import type { RangeResult } from '../mvcc/range.bench.js'
 import type { ScaleRow } from '../mvcc/scale.bench.js'
+import type { EtcdInfo } from './etcd.js'
 import type { Machine } from './machine.js'
 import { median, summarize } from './stats.js'
 
@@ -20,6 +23,13 @@ export interface Results {
   range: RangeResult
   compaction: CompactionResult
   fanout: FanoutResult
+  /** The same fan-out on etcd at one watcher count, when etcd ran. */
+  fanoutEtcd?: EtcdFanoutRow
+  reencrypt: ReencryptResult
+  /** Whether etcd ran side by side, and which. */
+  etcd: EtcdInfo
+  /** Chart files written (paths relative to the repository root), empty when none were. */
+  charts: Array<{ path: string; title: string }>
   elapsedS: number
 }
 
@@ -27,6 +37,7 @@ const int = (x: number): string => Math.round(x).toLocaleString('en-US')
 const ms = (x: number): string => (x >= 10 ? x.toFixed(1) : x >= 1 ? x.toFixed(2) : x.toFixed(3))
 const us = (xMs: number): string => (xMs * 1000).toFixed(1)
 const ratio = (x: number): string => `${x.toFixed(2)}x`
+const maybeRatio = (x: number | undefined): string => (x === undefined ? '–' : ratio(x))
 
 type Table = { head: string[]; rows: string[][] }
 
@@ -44,7 +55,7 @@ export function consoleTable(t: Table): string {
 
 export function putTable(groups: readonly PutGroup[]): Table {
   const rows = groups.flatMap((g) =>
-    [g.store, g.rawLogOnly, g.rawSameRows].map((p) => {
+    [g.store, g.rawLogOnly, g.rawSameRows, ...(g.etcd === undefined ? [] : [g.etcd])].map((p) => {
       const r = p.result
       const lat = summarize(r.latenciesMs)
       return [
@@ -68,9 +79,10 @@ export function putRatioTable(groups: readonly PutGroup[]): Table {
     ratio(g.ratioVsSameRows),
     ratio(g.ratioVsLogOnly),
     g.writers === 1 ? '–' : `>= 0.60x: ${g.ratioVsSameRows >= 0.6 ? 'met' : 'NOT met'}`,
+    maybeRatio(g.ratioVsEtcd),
   ])
   return {
-    head: ['writers', 'raw rows/txn', 'store puts/commit', 'store / raw same-rows (fair)', 'store / raw log-only', 'target (vs same-rows)'],
+    head: ['writers', 'raw rows/txn', 'store puts/commit', 'store / raw same-rows (fair)', 'store / raw log-only', 'target (vs same-rows)', 'store / etcd'],
     rows,
   }
 }
@@ -84,8 +96,14 @@ export function getTable(scale: readonly ScaleRow[]): Table {
     us(s.get.raw.p99),
     ratio(s.get.ratio),
     s.get.ratio >= 0.5 ? 'met' : 'NOT met',
+    s.get.etcd === undefined ? '–' : us(s.get.etcd.latency.p50),
+    s.get.etcd === undefined ? '–' : us(s.get.etcd.latency.p99),
+    maybeRatio(s.get.etcd?.ratio),
   ])
-  return { head: ['keys', 'store p50 µs', 'store p99 µs', 'raw p50 µs', 'raw p99 µs', 'store / raw', 'target >= 0.50x'], rows }
+  return {
+    head: ['keys', 'store p50 µs', 'store p99 µs', 'raw p50 µs', 'raw p99 µs', 'store / raw', 'target >= 0.50x', 'etcd p50 µs', 'etcd p99 µs', 'store / etcd'],
+    rows,
+  }
 }
 
 export function scaleTable(scale: readonly ScaleRow[]): Table {
@@ -119,24 +137,26 @@ export function pointSqlTable(rows: readonly PointSqlRow[]): Table {
 }
 
 export function casTable(rows: readonly CasRow[]): Table {
+  const line = (r: CasSide, vsEtcd: string): string[] => [
+    `\`${r.task}\``,
+    int(medianIncrementsPerSec(r)),
+    `${int(Math.min(...r.incrementsPerSec))}–${int(Math.max(...r.incrementsPerSec))}`,
+    `${(r.conflictRate * 100).toFixed(1)} %`,
+    r.attemptsPerIncrement.toFixed(2),
+    ms(r.latency.p50),
+    ms(r.latency.p99),
+    int(r.counterSum),
+    vsEtcd,
+  ]
   return {
-    head: ['task', 'median increments/s', 'range over rounds', 'conflict rate', 'txns per increment', 'p50 ms', 'p99 ms', 'counters sum (checked)'],
-    rows: rows.map((r) => [
-      `\`${r.task}\``,
-      int(medianIncrementsPerSec(r)),
-      `${int(Math.min(...r.incrementsPerSec))}–${int(Math.max(...r.incrementsPerSec))}`,
-      `${(r.conflictRate * 100).toFixed(1)} %`,
-      r.attemptsPerIncrement.toFixed(2),
-      ms(r.latency.p50),
-      ms(r.latency.p99),
-      int(r.counterSum),
-    ]),
+    head: ['task', 'median increments/s', 'range over rounds', 'conflict rate', 'txns per increment', 'p50 ms', 'p99 ms', 'counters sum (checked)', 'store / etcd'],
+    rows: rows.flatMap((r) => [line(r, maybeRatio(r.ratioVsEtcd)), ...(r.etcd === undefined ? [] : [line(r.etcd, '')])]),
   }
 }
 
 export function rangeTable(r: RangeResult): Table {
   return {
-    head: ['store task', 'store p50 ms', 'store p99 ms', 'raw task', 'raw p50 ms', 'raw p99 ms', 'store / raw'],
+    head: ['store task', 'store p50 ms', 'store p99 ms', 'raw task', 'raw p50 ms', 'raw p99 ms', 'store / raw', 'etcd p50 ms', 'etcd p99 ms', 'store / etcd'],
     rows: r.rows.map((row) => [
       `\`${row.storeTask}\``,
       ms(row.store.p50),
@@ -145,8 +165,20 @@ export function rangeTable(r: RangeResult): Table {
       ms(row.raw.p50),
       ms(row.raw.p99),
       ratio(row.ratio),
+      row.etcd === undefined ? '–' : ms(row.etcd.latency.p50),
+      row.etcd === undefined ? '–' : ms(row.etcd.latency.p99),
+      maybeRatio(row.etcd?.ratio),
     ]),
   }
+}
+
+export function reencryptTable(r: ReencryptResult): Table {
+  const rows = r.storeRuns.map((s) => [`\`${s.task}\``, int(s.rewritten), (s.ms / 1000).toFixed(2), int(s.valuesPerSec), ratio(s.vsMainThread)])
+  const main = r.reseal.mainMs
+  rows.push([`\`${r.reseal.mainTask}\``, int(r.count), (main / 1000).toFixed(2), int((r.count / main) * 1000), ratio(1)])
+  const pool = r.reseal.poolMs
+  rows.push([`\`${r.reseal.poolTask}\``, int(r.count), (pool / 1000).toFixed(2), int((r.count / pool) * 1000), ratio(main / pool)])
+  return { head: ['task', 'values', 'seconds', 'values/s', 'vs main thread'], rows }
 }
 
 const mib = (bytes: number): string => (bytes / 1024 ** 2).toFixed(1)
@@ -212,6 +244,8 @@ export function compactionRatioTable(c: CompactionResult): Table {
 
 export function consoleReport(r: Results): string {
   return [
+    `etcd side by side: ${r.etcd.note}`,
+    '',
     `durable puts (${r.settings})`,
     consoleTable(putTable(r.puts)),
     '',
@@ -241,6 +275,12 @@ export function consoleReport(r: Results): string {
     '',
     'watch fan-out (one prefix, all watchers in this process)',
     ...fanoutLines(r.fanout),
+    ...(r.fanoutEtcd === undefined ? [] : etcdFanoutLines(r.fanoutEtcd)),
+    '',
+    `reencrypt: ${r.reencrypt.count} values of ${r.reencrypt.valueBytes} B, main thread vs a reseal pool of ${r.reencrypt.threads} threads`,
+    consoleTable(reencryptTable(r.reencrypt)),
+    '',
+    r.charts.length === 0 ? 'charts: none written' : `charts: ${r.charts.map((c) => c.path).join(', ')}`,
     '',
     `done in ${r.elapsedS.toFixed(0)} s`,
   ].join('\n')

@@ -1,20 +1,34 @@
 // Runs every benchmark once at tiny size (`bench/run.ts --quick`) so none of them rots: a bench
 // that throws, loses a task or stops printing its table fails here. Figures are not checked.
+// Where etcd is installed (CI: .ci/run unpacks it) the etcd side runs too and must show up; where
+// it is not, the run must say so. The charts go to a temp folder and must all be there.
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
+import { findEtcd } from '../support/etcd-server.js'
 
 const root = join(import.meta.dirname, '..', '..')
 
-test('bench --quick runs every benchmark', { timeout: 60_000 }, () => {
+const etcdTasks = [
+  'put/strict/writers=1/etcd',
+  'put/strict/writers=256/etcd',
+  'txn/cas-increment/strict/clients=64/hot-keys=16/etcd',
+  'watch/fanout/watchers=100/etcd',
+]
+
+test('bench --quick runs every benchmark', { timeout: 90_000 }, (t) => {
   const env = { ...process.env }
   delete env['KV_VERIFY'] // verify() checks are for correctness tests; they would only slow this down
-  const run = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'run.ts'), '--quick'], {
+  const charts = mkdtempSync(join(tmpdir(), 'etchlog-bench-charts-'))
+  t.after(() => rmSync(charts, { recursive: true, force: true }))
+  const run = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'run.ts'), '--quick', `--charts-dir=${charts}`], {
     cwd: root,
     env,
     encoding: 'utf8',
-    timeout: 55_000,
+    timeout: 85_000,
   })
   assert.equal(run.status, 0, `bench --quick failed:\n${run.stdout}\n${run.stderr}`)
   for (const task of [
@@ -32,8 +46,28 @@ test('bench --quick runs every benchmark', { timeout: 60_000 }, () => {
     'txn/cas-increment/strict/clients=64/hot-keys=16',
     'range/keys=1000/paginated/limit=500/raw',
     'watch/fanout/watchers=100',
+    'reencrypt/store/main-thread/values=2000',
+    'reencrypt/store/pool-2-threads/values=2000',
+    'reseal/piscina-2-threads/values=2000/batch=512',
   ]) {
     assert.ok(run.stdout.includes(task), `bench --quick output lacks ${task}:\n${run.stdout}`)
+  }
+  if (findEtcd() === undefined) {
+    assert.match(run.stdout, /etcd not found \(set ETCHLOG_ETCD_BIN or run \.ci\/run\): etcd columns skipped/)
+  } else {
+    for (const task of etcdTasks) assert.ok(run.stdout.includes(task), `bench --quick output lacks ${task}:\n${run.stdout}`)
+    // The point-get table's row for 1,000 keys ends with etcd's p50, p99 and the store / etcd ratio.
+    assert.match(run.stdout, /^1000\s.*\S\s+[\d.]+\s+[\d.]+\s+[\d.]+x\s*$/m, 'no etcd figures in the point-get table')
+    // Likewise each range row (the store / etcd ratio last).
+    assert.match(run.stdout, /range\/keys=1000\/paginated\/limit=500\/raw\s.*\S\s+[\d.]+\s+[\d.]+\s+[\d.]+x\s*$/m, 'no etcd figures in the range table')
+  }
+  const files = readdirSync(charts).sort()
+  assert.deepEqual(files, ['cas-throughput.svg', 'fanout-deliveries.svg', 'fanout-latency.svg', 'get-latency.svg', 'put-latency.svg', 'put-throughput.svg'])
+  for (const file of files) {
+    const svg = readFileSync(join(charts, file), 'utf8')
+    assert.match(svg, /^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"[\s\S]*<\/svg>\n$/, `${file} is not an SVG document`)
+    assert.ok(svg.includes('etchlog'), `${file} has no etchlog series`)
+    if (findEtcd() !== undefined) assert.ok(svg.includes('etcd'), `${file} has no etcd series`)
   }
   assert.doesNotMatch(run.stdout, /\bNaN\b/, 'a benchmark produced NaN')
   assert.doesNotMatch(run.stdout, /wrote .*BENCHMARKS\.md/, '--quick must not rewrite BENCHMARKS.md')

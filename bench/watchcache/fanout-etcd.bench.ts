@@ -1,0 +1,138 @@
+// Watch fan-out on real etcd, the same shape as fanout.bench.ts: N watchers on one prefix while
+// W writers put under it, all in this process. Watchers share gRPC Watch streams
+// (test/support/etcd-watch.ts), up to `watchersPerStream` each, as clientv3 multiplexes watchers on
+// one stream; puts go through the unary client (test/support/etcd-client.ts).
+//
+// Estimate: etcd sends each event once per watcher as protobuf over HTTP/2, and this process
+// decodes every copy (~1-2 us each) on the loop that also drives the writers: at 1,000 watchers and
+// ~1-5k puts/s that is 1-5 M events/s to decode, far more than one core, so the client saturates
+// first: ~0.3-0.6 M deliveries/s (reference/etcd-baseline.md saw 0.45-0.54 M) with a backlog that
+// grows during the phase, i.e. submit->delivered of seconds at p99.
+//
+// After the writers stop, the sampled watchers are given up to drainMs to receive the last
+// revision, so that their latency covers every put and not only the ones that made it in time.
+import { EtcdWatchStream, type EtcdWatcher } from '../../test/support/etcd-watch.js'
+import type { EtcdClient } from '../support/etcd.js'
+import { benchKey, valuePool } from '../support/rng.js'
+import { summarize } from '../support/stats.js'
+import type { FanoutRow } from './fanout.bench.js'
+
+export interface EtcdFanoutOptions {
+  endpoint: string
+  client: EtcdClient
+  watchers: number
+  writers: number
+  phaseMs: number
+  /** Watchers whose deliveries are timed (all of them count deliveries). */
+  sampled: number
+  watchersPerStream: number
+  drainMs: number
+}
+
+export interface EtcdFanoutRow extends FanoutRow {
+  streams: number
+  /** Time after the writers stopped until the sampled watchers had every event (or drainMs). */
+  drainedMs: number
+  /** False when drainMs ran out first: the latencies then miss the last puts' deliveries. */
+  drained: boolean
+}
+
+const values = valuePool(256, 128)
+const KEYS = 1_000
+const PREFIX = '/bench/fanout-etcd/'
+
+export async function runEtcdFanout(o: EtcdFanoutOptions): Promise<EtcdFanoutRow> {
+  const streams = Array.from({ length: Math.ceil(o.watchers / o.watchersPerStream) }, () => new EtcdWatchStream(o.endpoint))
+  const submitted = new Map<number, number>()
+  const acked = new Map<number, number>()
+  const delivered: Array<[number, number]> = [] // [revision, time] for sampled watchers
+  const seen = new Array<number>(o.sampled).fill(0) // highest revision each sampled watcher saw
+  let deliveries = 0
+  let closing = false
+  let target = Number.POSITIVE_INFINITY
+  let onCaughtUp: (() => void) | undefined
+  const consume = async (w: EtcdWatcher, sample: number | undefined): Promise<void> => {
+    try {
+      for await (const r of w) {
+        deliveries += r.events.length
+        if (sample === undefined || r.events.length === 0) continue
+        const now = performance.now()
+        for (const e of r.events) delivered.push([e.kv.modRevision, now])
+        seen[sample] = r.revision
+        if (seen.every((rev) => rev >= target)) onCaughtUp?.()
+      }
+    } catch (err) {
+      // close() below fails every watcher of its stream: that is how the phase ends.
+      if (!closing) throw err
+    }
+  }
+  try {
+    const watchers = await Promise.all(Array.from({ length: o.watchers }, (_, i) => (streams[i % streams.length] as EtcdWatchStream).watch({ key: PREFIX, prefix: true }))) // index < length
+    const loops = watchers.map((w, i) => consume(w, i < o.sampled ? i : undefined))
+    let puts = 0
+    let stop = false
+    const started = performance.now()
+    const writer = async (id: number): Promise<void> => {
+      for (let n = id; !stop; n += o.writers) {
+        const t0 = performance.now()
+        const { revision } = await o.client.put({ key: benchKey('fanout-etcd', n % KEYS), value: values[n % values.length] as Buffer }) // modulo keeps it in range
+        acked.set(revision, performance.now())
+        submitted.set(revision, t0)
+        puts++
+      }
+    }
+    const writing = Array.from({ length: o.writers }, (_, i) => writer(i))
+    await new Promise<void>((resolve) => setTimeout(resolve, o.phaseMs))
+    stop = true
+    await Promise.all(writing)
+    const elapsedMs = performance.now() - started
+    const deliveredInPhase = deliveries
+    const stopped = performance.now()
+    target = Math.max(...acked.keys())
+    const drained = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), o.drainMs)
+      onCaughtUp = () => {
+        clearTimeout(timer)
+        resolve(true)
+      }
+      if (seen.every((rev) => rev >= target)) onCaughtUp()
+    })
+    const drainedMs = performance.now() - stopped
+    closing = true
+    for (const s of streams) s.close()
+    await Promise.all(loops)
+    const ack: number[] = []
+    const submit: number[] = []
+    for (const [rev, t] of delivered) {
+      const a = acked.get(rev)
+      const s = submitted.get(rev)
+      if (a !== undefined) ack.push(t - a)
+      if (s !== undefined) submit.push(t - s)
+    }
+    return {
+      watchers: o.watchers,
+      puts,
+      putsPerSec: (puts * 1000) / elapsedMs,
+      deliveries: deliveredInPhase,
+      deliveriesPerSec: (deliveredInPhase * 1000) / elapsedMs,
+      ackToDelivered: summarize(ack),
+      submitToDelivered: summarize(submit),
+      streams: streams.length,
+      drainedMs,
+      drained,
+    }
+  } finally {
+    closing = true
+    for (const s of streams) s.close()
+  }
+}
+
+const fmt = (x: number): string => x.toFixed(2)
+
+/** A row in the shape of fanoutLines' table, plus how the drain went. */
+export function etcdFanoutLines(row: EtcdFanoutRow): string[] {
+  return [
+    `| watch/fanout/watchers=${row.watchers}/etcd | ${Math.round(row.putsPerSec)} | ${(row.deliveriesPerSec / 1e6).toFixed(2)} M | ${fmt(row.ackToDelivered.p50)} / ${fmt(row.ackToDelivered.p99)} | ${fmt(row.submitToDelivered.p50)} / ${fmt(row.submitToDelivered.p99)} |`,
+    `etcd: ${row.watchers} watchers on ${row.streams} gRPC Watch stream(s); after the writers stopped the sampled watchers ${row.drained ? 'had every event' : 'still lacked events (latencies miss the last puts)'} after ${Math.round(row.drainedMs)} ms`,
+  ]
+}
