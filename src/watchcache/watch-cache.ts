@@ -50,7 +50,8 @@ export class WatchCache implements WatcherHost, CatchUpContext {
   ring: EventRing
   // Every event <= revision is in the ring (or was evicted from it) and was pushed to live watchers.
   revision = 0
-  // The newest compaction revision the event stream has shown.
+  // The newest compaction revision the event stream or a commit notice has shown (a notice can
+  // come before the feed has read up to it: a watch opened below it is answered at once, W5).
   compactRevision = 0
   // Every event >= it and <= revision is in the ring: one above the newest evicted revision.
   ringStartRevision = 0
@@ -265,7 +266,10 @@ export class WatchCache implements WatcherHost, CatchUpContext {
     this.revision = next === undefined ? first.revision : next.kv.modRevision - 1
     this.compactRevision = first.compactRevision
     this.ringStartRevision = this.revision + 1
-    this.unsubscribe = this.source.onCommit(() => this.pump())
+    this.unsubscribe = this.source.onCommit((head) => {
+      this.compactRevision = Math.max(this.compactRevision, head.compactRevision)
+      this.pump()
+    })
     this.pump()
   }
 
