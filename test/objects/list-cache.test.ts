@@ -60,6 +60,22 @@ test('not older than N waits for the cache to reach N and answers as soon as a w
   assert.deepEqual(names(legacy.value as ListResult), ['a', 'b'])
 })
 
+test('not older than N is also woken by another connection\'s write, noticed by the poll on the fake clock', async (t) => {
+  const { objects, store, ts, clock } = await openObjectStore(t, { remotePollMs: 25 })
+  const other = await openStore({ path: ts.path, durability: 'relaxed' })
+  t.after(() => other.close())
+  await objects.create('/p/a', pod('a'))
+  const next = store.revision + 1
+  const listed = track(objects.list('/p', { resourceVersion: String(next), resourceVersionMatch: 'NotOlderThan' }))
+  await objectStoreOver(other).create('/p/b', pod('b'))
+  await turns(20)
+  assert.equal(listed.settled, false, 'this store has not looked at the file yet')
+  clock.advance(25)
+  await listed.done
+  assert.deepEqual(names(listed.value as ListResult), ['a', 'b'])
+  assert.equal(listed.value?.resourceVersion, String(next))
+})
+
 test('not older than N times out with 504 Too large resource version at 3 s of fake time', async (t) => {
   const { objects, store, clock } = await openObjectStore(t)
   await objects.create('/p/a', pod('a'))
