@@ -1,12 +1,14 @@
 // Runs every benchmark, prints a table and rewrites BENCHMARKS.md.
 //
-//   npm run bench                                  full run (a few minutes), rewrites BENCHMARKS.md
+//   npm run bench                                  full run (~14 min here with etcd), rewrites BENCHMARKS.md
+//                                                  and docs/bench/*.svg
 //   npm run bench -- --quick                       each bench once at tiny size, no file written
 //   npm run bench -- --sizes=10000,100000 --rounds=3 --phase-ms=2000 --no-write
 //   npm run bench -- --history-keys=20000 --history-versions=4 --compaction-rounds=3
 //   npm run bench -- --quick --charts-dir=/tmp/charts   also write the SVG charts somewhere
 //   npm run bench -- --no-etcd                          leave real etcd out even when installed
 //   npm run bench -- --reencrypt-values=20000
+//   npm run bench -- --quick --md-out=/tmp/b.md          write the BENCHMARKS.md text elsewhere
 //
 // --quick is what test/bench/smoke.test.ts runs so that no benchmark rots.
 //
@@ -47,6 +49,7 @@ const { values: flags } = parseArgs({
     'charts-dir': { type: 'string' },
     'no-etcd': { type: 'boolean', default: false },
     'reencrypt-values': { type: 'string' },
+    'md-out': { type: 'string' },
   },
 })
 
@@ -94,7 +97,8 @@ const settings = quick
     `scale sizes ${sizes.join(', ')} keys, strict put ${scaleOptions.putTimeMs} ms and get ` +
     `${scaleOptions.getRounds} x ${scaleOptions.getTimeMs} ms per size, ` +
     `compaction history ${compactionOptions.keys} keys x ${compactionOptions.versions} versions, ${compactionOptions.rounds} rounds ` +
-    `(${compactionOptions.baselineMs} ms baseline), reencrypt ${reencryptValues} values, seeds fixed (bench/support/rng.ts)`
+    `(${compactionOptions.baselineMs} ms baseline), reencrypt ${reencryptValues} values, ` +
+    `etcd (when found) in the same rounds and fan-out at ${etcdWatchers} watchers, seeds fixed (bench/support/rng.ts)`
 
 const log = (line: string): void => console.log(line)
 const started = performance.now()
@@ -103,6 +107,16 @@ log(`etchlog bench${quick ? ' --quick' : ''}: ${machine.cpu}, nproc ${machine.np
 const etcdStart = flags['no-etcd'] === true ? { etcd: undefined, info: { ran: false, note: 'etcd left out (--no-etcd): etcd columns skipped' } } : await startBenchEtcd(log)
 if (flags['no-etcd'] === true) log(etcdStart.info.note)
 const etcd: BenchEtcd | undefined = etcdStart.etcd
+// Ctrl-C or a kill mid-run: stop etcd (it would outlive us when the signal reaches only this
+// process) and remove its data dir, then exit as the signal would have.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log(`bench: ${signal}, stopping etcd`)
+    const exit = (): never => process.exit(signal === 'SIGINT' ? 130 : 143)
+    if (etcd === undefined) exit()
+    else etcd.stop().then(exit, exit)
+  })
+}
 const results = await (async (): Promise<Results> => {
   try {
     return await runSections(etcd)
@@ -127,10 +141,10 @@ log('')
 log(consoleReport(results))
 if (chartsDir === undefined) log(`charts: ${charts.length} rendered, not written (${quick ? '--quick' : '--no-write'}; --charts-dir=DIR writes them)`)
 
-if (writeMd) {
-  const file = join(root, 'BENCHMARKS.md')
-  writeFileSync(file, benchmarksMd(results))
-  log(`wrote ${file}`)
+const mdFile = flags['md-out'] ?? (writeMd ? join(root, 'BENCHMARKS.md') : undefined)
+if (mdFile !== undefined) {
+  writeFileSync(mdFile, benchmarksMd(results))
+  log(`wrote ${mdFile}`)
 }
 
 async function runSections(etcd: BenchEtcd | undefined): Promise<Results> {
@@ -180,7 +194,7 @@ async function runSections(etcd: BenchEtcd | undefined): Promise<Results> {
   let fanoutEtcd
   if (etcd !== undefined) {
     log(`  etcd: ${etcdWatchers} watchers`)
-    fanoutEtcd = await runEtcdFanout({ ...fanoutOptions, endpoint: etcd.endpoint, client: etcd.client, watchers: etcdWatchers, watchersPerStream: 100, drainMs: quick ? 2_000 : 15_000 })
+    fanoutEtcd = await runEtcdFanout({ ...fanoutOptions, endpoint: etcd.endpoint, client: etcd.client, watchers: etcdWatchers, watchersPerStream: 100, drainMs: quick ? 2_000 : 30_000 })
   }
 
   log('reencrypt: main thread vs reseal pool')

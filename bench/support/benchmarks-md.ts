@@ -23,8 +23,8 @@ import {
 
 const ETCD_METHOD = `Real etcd runs side by side in the same run (bench/support/etcd.ts): one member started by the
 bench on 127.0.0.1 (free ports, fresh data dir under the same temp folder as the SQLite files, so
-the same disk; default settings, so every commit is fsynced as with durability 'strict'), stopped at
-the end. It is driven under the same client load as the store, from this same Node process,
+the same disk; default settings, so each write is fsynced to etcd's WAL before it is acknowledged,
+as with durability 'strict'), stopped at the end and on errors. It is driven under the same client load as the store, from this same Node process,
 through a gRPC client over loopback (test/support/etcd-client.ts, @grpc/grpc-js): so every etcd
 figure includes the client's cost (protobuf encoding, HTTP/2, the event loop it shares with the
 harness) and a second process on the same 2 cores, as an application using etcd would pay, while
@@ -214,11 +214,13 @@ function fanoutEtcdText(r: Results): string {
   if (e === undefined) {
     return 'etcd fan-out was not measured in this run (etcd did not run).'
   }
-  return `etcd, the same shape at ${e.watchers.toLocaleString('en-US')} watchers (bench/watchcache/fanout-etcd.bench.ts): watchers on ${e.streams} gRPC
-Watch streams of up to 100 watchers each, puts through the unary client, all in this process, so
-the client decodes every event copy on the loop that also drives the writers. After the writers
-stop, the sampled watchers get up to 15 s to receive the last revision so their latencies cover
-every put.
+  return `etcd, the same shape at ${e.watchers.toLocaleString('en-US')} watchers (bench/watchcache/fanout-etcd.bench.ts): the watchers share ${e.streams}
+gRPC Watch stream(s) of up to 100 watchers each, puts go through the unary client, all in this
+process, so the client decodes every event copy on the loop that also drives the writers. After
+the writers stop, the sampled watchers get up to ${(e.drainLimitMs / 1000).toFixed(0)} s to receive the last revision so that
+their latencies cover every put, and deliveries/s counts every event delivered from the start of
+the phase to the end of that drain (etcd's deliveries lag by up to seconds; the store's lag is
+about a millisecond, so its figure counts the phase alone).
 
 | task | puts/s | deliveries/s | ack->delivered p50 / p99 ms | submit->delivered p50 / p99 ms |
 |---|---|---|---|---|
