@@ -28,7 +28,7 @@ export interface Limits {
   /** The ring grows while its oldest event is younger than this, and shrinks when events are far older
    *  (Kubernetes eventFreshDuration, 75 s = one bookmark period + 15 s). */
   watchCacheEventFreshMs: number
-  /** Bytes (keys + values + ~96 per key) of the cache's current state (latest version per live key,
+  /** Bytes (keys + values + 512 per key) of the cache's current state (latest version per live key,
    *  kept once a list or get asks the cache); beyond it the state is dropped and such reads go to the store. */
   watchCacheStateBytesMax: number
   /** How long a read "not older than N" waits for the cache to reach N before 504 too large (Kubernetes: 3 s). */

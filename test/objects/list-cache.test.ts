@@ -128,7 +128,7 @@ test('RV "0" lists and gets come from the cache: decoded once, frozen, limit ign
 })
 
 test('a state larger than watchCacheStateBytesMax is dropped: cached reads fall back to the store', async (t) => {
-  const { objects, store } = await openObjectStore(t, { limits: { watchCacheStateBytesMax: 600 } })
+  const { objects, store } = await openObjectStore(t, { limits: { watchCacheStateBytesMax: 1_500 } })
   await objects.create('/p/a', pod('a'))
   assert.deepEqual(names(await objects.list('/p', { resourceVersion: '0' })), ['a'])
   assert.equal(store.watchCacheStatus.stateOff, false)
