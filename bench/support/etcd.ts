@@ -43,7 +43,13 @@ export async function startBenchEtcd(log: (line: string) => void): Promise<{ etc
     log(ETCD_NOT_FOUND)
     return { etcd: undefined, info: { ran: false, note: ETCD_NOT_FOUND } }
   }
-  const server: EtcdServer = await startEtcd(bin)
+  let server: EtcdServer
+  try {
+    server = await startEtcd(bin)
+  } catch (err) {
+    // Found but broken: fail the run rather than quietly drop the comparison it was asked for.
+    throw new Error(`bench: etcd at ${bin} did not start (fix it, point ETCHLOG_ETCD_BIN elsewhere, or pass --no-etcd)`, { cause: err })
+  }
   const client = new EtcdClient(server.endpoint)
   const etcd: BenchEtcd = {
     client,
