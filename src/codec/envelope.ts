@@ -1,9 +1,8 @@
 // The stored frame: magic "etch\0" + an Envelope message (proto/etchlog/runtime/v1/envelope.proto).
 // See docs/codec-format.md. The magic and content types are persisted: DO-NOT-CHANGE.
-import protobuf from 'protobufjs'
-import type { Type, Writer } from 'protobufjs'
 import { CorruptValue } from './codec-error.js'
-import { loadProtoFiles, newRoot } from './proto-files.js'
+import { WireReader, wireLengthDelimited } from './wire-reader.js'
+import { WireWriter } from './wire-writer.js'
 
 /** "etch" + format byte 0 (0 = an Envelope follows), like Kubernetes' "k8s\0". */
 export const magic: Uint8Array = Uint8Array.from([0x65, 0x74, 0x63, 0x68, 0x00])
@@ -21,83 +20,139 @@ export interface Envelope {
   unknownFields: Uint8Array
 }
 
-let envelopeType: Type | undefined
+// Field numbers of etchlog.runtime.v1.Envelope and TypeMeta (proto/etchlog/runtime/v1/envelope.proto).
+// Written and read by hand: the frame is small and fixed, and this path runs on every value.
+const fieldTypeMeta = 1
+const fieldRaw = 2
+const fieldContentEncoding = 3
+const fieldMessageType = 5
+const fieldUnknownFields = 6
+const fieldContentType = 15
+const fieldApiVersion = 1
+const fieldKind = 2
+const knownFields = new Set([fieldTypeMeta, fieldRaw, fieldContentEncoding, fieldMessageType, fieldUnknownFields, fieldContentType])
 
-// Loaded on first use (once per process): the schema file is part of the package.
-function type(): Type {
-  if (envelopeType === undefined) {
-    const root = newRoot()
-    loadProtoFiles(root, ['etchlog/runtime/v1/envelope.proto'])
-    envelopeType = root.lookupType('etchlog.runtime.v1.Envelope')
-  }
-  return envelopeType
-}
+// One writer reused by every encode (the codec is synchronous); a nested encode, which only a
+// getter calling the codec could start, gets its own.
+const shared = new WireWriter(4096)
+let sharedBusy = false
+
+/** Fields of the frame written after raw. */
+export type FrameTail = Pick<Envelope, 'contentEncoding' | 'messageType' | 'contentType' | 'unknownFields'>
 
 export function encodeEnvelope(e: Envelope): Uint8Array {
-  return encodeEnvelopeWith(e, (w) => w.raw(e.raw))
+  const w = openFrame(e.apiVersion, e.kind)
+  try {
+    if (e.raw.length > 0) {
+      w.tag(fieldRaw, wireLengthDelimited)
+      w.bytes(e.raw)
+    }
+    return closeFrame(w, e)
+  } finally {
+    releaseFrame(w)
+  }
 }
 
 /**
- * The frame for `e` with `raw` written by `writeRaw` straight into the frame's writer (no
- * separate buffer for the body). Writes exactly what the Envelope type's encoder writes for the
- * same values: fields in number order, '' and empty bytes left off, typeMeta always written.
+ * Starts a frame: magic and typeMeta. The caller then writes the raw field (tag and body, or
+ * nothing for an empty body) straight into the frame, calls closeFrame for the rest, and
+ * releaseFrame in a finally. Fields go in number order, '' and empty bytes left off, typeMeta
+ * always written: the bytes protobufjs writes for the same Envelope (test/codec/wire-oracle.test.ts).
  */
-export function encodeEnvelopeWith(e: Omit<Envelope, 'raw'>, writeRaw: (w: Writer) => void): Uint8Array {
-  // On node a BufferWriter (fast string writes); the result is copied out as a plain Uint8Array.
-  const w = protobuf.Writer.create()
+export function openFrame(apiVersion: string, kind: string): WireWriter {
+  const w = sharedBusy ? new WireWriter() : shared
+  if (w === shared) sharedBusy = true
+  w.reset()
   w.raw(magic)
-  w.uint32(10).fork() // 1 typeMeta
-  if (e.apiVersion !== '') w.uint32(10).string(e.apiVersion)
-  if (e.kind !== '') w.uint32(18).string(e.kind)
-  w.ldelim()
-  const beforeRaw = w.pos
-  w.uint32(18).fork() // 2 raw, left off when empty
-  const rawStart = w.pos
-  writeRaw(w)
-  if (w.pos === rawStart) {
-    w.reset()
-    w.pos = beforeRaw
-  } else w.ldelim()
-  if (e.contentEncoding !== '') w.uint32(26).string(e.contentEncoding) // 3
-  if (e.messageType !== '') w.uint32(42).string(e.messageType) // 5
-  if (e.unknownFields.length > 0) w.uint32(50).bytes(e.unknownFields) // 6
-  if (e.contentType !== '') w.uint32(122).string(e.contentType) // 15
-  return w.finishInto(new Uint8Array(w.pos))
+  w.tag(fieldTypeMeta, wireLengthDelimited)
+  const meta = w.begin()
+  if (apiVersion !== '') stringField(w, fieldApiVersion, apiVersion)
+  if (kind !== '') stringField(w, fieldKind, kind)
+  w.end(meta)
+  return w
 }
 
-/** Parses the frame; protobufjs errors (truncation, bad wire types) propagate to the caller. */
+/** Writes the fields after raw and returns the frame's bytes (a copy: the writer is reused). */
+export function closeFrame(w: WireWriter, tail: FrameTail): Uint8Array {
+  if (tail.contentEncoding !== '') stringField(w, fieldContentEncoding, tail.contentEncoding)
+  if (tail.messageType !== '') stringField(w, fieldMessageType, tail.messageType)
+  if (tail.unknownFields.length > 0) {
+    w.tag(fieldUnknownFields, wireLengthDelimited)
+    w.bytes(tail.unknownFields)
+  }
+  if (tail.contentType !== '') stringField(w, fieldContentType, tail.contentType)
+  return w.finish()
+}
+
+export function releaseFrame(w: WireWriter): void {
+  if (w === shared) sharedBusy = false
+}
+
+/** Envelope.raw's tag, one byte. */
+export const rawTag = (fieldRaw << 3) | wireLengthDelimited
+
+function stringField(w: WireWriter, field: number, value: string): void {
+  w.tag(field, wireLengthDelimited)
+  w.string(value)
+}
+
+/** Parses the frame; raw and unknownFields are views of `bytes` (the caller decodes them right away). */
 export function decodeEnvelope(bytes: Uint8Array): Envelope {
   if (bytes.length < magic.length || magic.some((b, i) => bytes[i] !== b)) {
     throw new CorruptValue('missing the "etch\\0" magic prefix (not a value written by the codec)')
   }
-  // A plain Uint8Array view: protobufjs then hands out Uint8Array (not Buffer) byte fields.
-  const view = new Uint8Array(bytes.buffer, bytes.byteOffset + magic.length, bytes.byteLength - magic.length)
-  const m = type().decode(view) as unknown as Record<string, unknown>
-  const meta = Object.hasOwn(m, 'typeMeta') ? m['typeMeta'] : undefined
-  if (typeof meta !== 'object' || meta === null) throw new CorruptValue('the envelope has no typeMeta')
-  const typeMeta = meta as Record<string, unknown>
-  return {
-    apiVersion: text(typeMeta, 'apiVersion'),
-    kind: text(typeMeta, 'kind'),
-    raw: binary(m, 'raw'),
-    contentEncoding: text(m, 'contentEncoding'),
-    contentType: text(m, 'contentType'),
-    messageType: text(m, 'messageType'),
-    unknownFields: binary(m, 'unknownFields'),
+  const r = new WireReader(bytes, magic.length)
+  const e: Envelope = { apiVersion: '', kind: '', raw: noBytes, contentEncoding: '', contentType: '', messageType: '', unknownFields: noBytes }
+  let sawTypeMeta = false
+  while (!r.done) {
+    const tag = r.tag()
+    const field = tag >>> 3
+    const wireType = tag & 7
+    // Every field of the envelope is length-delimited; unknown ones are skipped whatever their type.
+    if (knownFields.has(field) && wireType !== wireLengthDelimited) throw new CorruptValue(`the envelope field ${field} has wire type ${wireType}`)
+    switch (field) {
+      case fieldTypeMeta:
+        sawTypeMeta = true
+        readTypeMeta(r, e)
+        break
+      case fieldRaw:
+        e.raw = r.bytesView()
+        break
+      case fieldContentEncoding:
+        e.contentEncoding = r.string()
+        break
+      case fieldMessageType:
+        e.messageType = r.string()
+        break
+      case fieldUnknownFields:
+        e.unknownFields = r.bytesView()
+        break
+      case fieldContentType:
+        e.contentType = r.string()
+        break
+      default:
+        r.skip(wireType)
+    }
   }
+  if (!sawTypeMeta) throw new CorruptValue('the envelope has no typeMeta')
+  return e
 }
 
-// proto3 leaves '' and empty bytes off the wire; protobufjs then shows a prototype default.
-function text(m: Record<string, unknown>, name: string): string {
-  if (!Object.hasOwn(m, name)) return ''
-  const v = m[name]
-  if (typeof v !== 'string') throw new CorruptValue(`the envelope field ${name} is not a string`)
-  return v
+function readTypeMeta(r: WireReader, e: Envelope): void {
+  const end = r.delimited()
+  const outer = r.end
+  r.end = end
+  while (!r.done) {
+    const tag = r.tag()
+    const field = tag >>> 3
+    if ((field === fieldApiVersion || field === fieldKind) && (tag & 7) !== wireLengthDelimited) {
+      throw new CorruptValue(`the envelope's typeMeta field ${field} is not a string`)
+    }
+    if (field === fieldApiVersion) e.apiVersion = r.string()
+    else if (field === fieldKind) e.kind = r.string()
+    else r.skip(tag & 7)
+  }
+  r.end = outer
 }
 
-function binary(m: Record<string, unknown>, name: string): Uint8Array {
-  if (!Object.hasOwn(m, name)) return new Uint8Array(0)
-  const v = m[name]
-  if (!(v instanceof Uint8Array)) throw new CorruptValue(`the envelope field ${name} is not bytes`)
-  return v
-}
+const noBytes = new Uint8Array(0)

@@ -87,8 +87,8 @@ test('MessagePack garbage, wrong shapes and foreign types', () => {
 test('protobuf bodies: garbage raw, garbage or misplaced unknownFields', () => {
   const head = { typeMeta, contentType: proto, messageType: 'etchlog.core.v1.Pod' }
   const metaRaw = Uint8Array.from([0x0a, 0x03, 0x0a, 0x01, 0x61]) // Pod{metadata{name:"a"}}
-  assertCodecError(frame({ ...head, raw: Uint8Array.from([0x0a, 0x05, 0x0a]) }), /malformed value/)
-  assertCodecError(frame({ ...head, raw: Uint8Array.from([0x0f]) }), /malformed value/)
+  assertCodecError(frame({ ...head, raw: Uint8Array.from([0x0a, 0x05, 0x0a]) }), /protobuf bytes are truncated/)
+  assertCodecError(frame({ ...head, raw: Uint8Array.from([0x0f]) }), /field metadata has wire type 7, expected 2/)
   assertCodecError(frame({ ...head, raw: metaRaw, unknownFields: Uint8Array.from([0xc1]) }), /unexpected object class/)
   assertCodecError(frame({ ...head, raw: metaRaw, unknownFields: pack([1]) }), /unknownFields for etchlog.core.v1.Pod is not a map/)
   assertCodecError(frame({ ...head, raw: metaRaw, unknownFields: pack({ metadata: { name: 'b' } }) }), /both on the wire and in unknownFields/)

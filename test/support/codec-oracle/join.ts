@@ -2,10 +2,10 @@
 // plan, converts wire values to object values, and merges the residue from unknownFields back in:
 // for a field present on the wire the residue is merged *into* its value, for an absent field
 // the residue is the whole value (see the rule at the top of split.ts).
-import { CorruptValue } from './codec-error.js'
-import type { FieldPlan, MessagePlan } from './message-plan.js'
-import { scalarFromWire } from './scalars.js'
-import { isPlainObject, type PlainObject } from './types.js'
+import { CorruptValue } from '../../../src/codec/codec-error.js'
+import type { FieldPlan, MessagePlan } from '../../../src/codec/message-plan.js'
+import { scalarFromWire } from '../../../src/codec/scalars.js'
+import { isPlainObject, type PlainObject } from '../../../src/codec/types.js'
 
 export function joinMessage(message: unknown, plan: MessagePlan, rest: unknown): PlainObject {
   if (typeof message !== 'object' || message === null) throw new CorruptValue(`${plan.name} is not a message`)

@@ -7,11 +7,11 @@
 //   typed { metadata: { name: 'a' }, spec: { nodeName: 'n' } }
 //   rest  { metadata: { labels: {} }, spec: { hostNetwork: true } }
 // (an empty map is not on the wire, so it cannot be in typed; hostNetwork is not in the subset).
-import { InvalidValue } from './codec-error.js'
-import type { FieldPlan, MessagePlan } from './message-plan.js'
-import { isScalarDefault, scalarFits } from './scalars.js'
-import { isPlainObject, type PlainObject } from './types.js'
-import { canonicalValue, checkKey, isWellFormed, sortKeys, sortedKeys, valueDepthMax } from './values.js'
+import { InvalidValue } from '../../../src/codec/codec-error.js'
+import type { FieldPlan, MessagePlan } from '../../../src/codec/message-plan.js'
+import { isScalarDefault, scalarFits } from '../../../src/codec/scalars.js'
+import { isPlainObject, type PlainObject } from '../../../src/codec/types.js'
+import { canonicalValue, checkKey, isWellFormed, sortKeys, sortedKeys, valueDepthMax } from '../../../src/codec/values.js'
 
 export interface Split {
   typed: PlainObject
