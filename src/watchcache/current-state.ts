@@ -9,10 +9,11 @@
 // array (a bulk load would be quadratic): new keys wait in `added` and deleted ones in `removed`,
 // and the next range merges them in once, O(n + a log a).
 // Example: sorted [a, c], put b, delete c -> added {b}, removed {c}; a range rebuilds [a, b].
-import { assert } from '../util/index.js'
+import { assert, CompactedError } from '../util/index.js'
 import type { KeyValue } from '../mvcc/index.js'
 import { keyString } from './cached-event.js'
 import type { KeyRange } from './key-range.js'
+import type { EventSource } from './types.js'
 
 /** Memory of one entry beyond its key and value bytes: the KeyValue, its two Buffers, the map entry,
  *  the sorted key string (measured: ~860 B per key of 25 + 300 bytes on Node 20). */
@@ -159,4 +160,37 @@ function merge(a: readonly string[], b: readonly string[]): string[] {
   while (i < a.length) out.push(a[i++] as string)
   while (j < b.length) out.push(b[j++] as string)
   return out
+}
+
+/** How a load ended: 'abandoned' when `current()` turned false (the feed restarted). */
+export type LoadOutcome = 'loaded' | 'abandoned' | 'too-large' | 'compacted'
+
+/** Rows per page of a load. */
+const loadPageRows = 10_000
+
+/**
+ * Reads every live key at the state's revision, in pages, while the feed queues the events after
+ * it, then applies them. Stops early when `current()` turns false or the state outgrows bytesMax.
+ * 'compacted': a compaction passed the revision mid-load (the caller loads again later, at a
+ * newer revision).
+ */
+export async function loadCurrentState(source: EventSource, state: CurrentState, current: () => boolean, bytesMax: number): Promise<LoadOutcome> {
+  const everything = Buffer.from([0])
+  let key = everything
+  try {
+    for (;;) {
+      const r = await source.range({ key, rangeEnd: everything, revision: state.revision, limit: loadPageRows })
+      if (!current()) return 'abandoned'
+      state.load(r.kvs)
+      if (state.bytesUsed > bytesMax) return 'too-large'
+      const last = r.kvs[r.kvs.length - 1]
+      if (!r.more || last === undefined) break
+      key = Buffer.concat([last.key, everything])
+    }
+  } catch (err) {
+    if (err instanceof CompactedError) return 'compacted'
+    throw err
+  }
+  state.finishLoad()
+  return state.bytesUsed > bytesMax ? 'too-large' : 'loaded'
 }

@@ -12,10 +12,10 @@
 // current state (current-state.ts), loaded on the first such read and then kept in step with the
 // ring by the same feed; one larger than watchCacheStateBytesMax is dropped for good and those
 // reads return undefined (the caller reads the store).
-import { type Clock, CompactedError, InvalidArgumentError, type Limits, StorageError, StoreClosedError, type TimerHandle } from '../util/index.js'
+import { type Clock, InvalidArgumentError, type Limits, StorageError, StoreClosedError, type TimerHandle } from '../util/index.js'
 import { cacheEvents, type CachedEvent, keyString, type KnownVersions } from './cached-event.js'
 import { catchUp, type CatchUpContext } from './catch-up.js'
-import { CurrentState } from './current-state.js'
+import { CurrentState, loadCurrentState, type LoadOutcome } from './current-state.js'
 import { TooManyWatchersError } from './errors.js'
 import { EventRing, type RingSizing } from './event-ring.js'
 import { keyRangeOf } from './key-range.js'
@@ -74,7 +74,7 @@ export class WatchCache implements WatcherHost, CatchUpContext {
   // When ready it holds exactly the live keys as of `revision`.
   private state: CurrentState | undefined
   // The running load of `state`, if any.
-  private stateLoad: Promise<void> | undefined
+  private stateLoad: Promise<LoadOutcome> | undefined
   // The state outgrew watchCacheStateBytesMax: cached reads go to the store from then on.
   private stateOff = false
   // Cached reads waiting for `revision` to reach theirs.
@@ -150,7 +150,8 @@ export class WatchCache implements WatcherHost, CatchUpContext {
       const state = this.state
       // Read in one go, with no await between: the state and the revision move together.
       if (state?.ready === true) return { revision: this.revision, kvs: state.range(range) }
-      await this.loadingState()
+      // A compaction overtook the load: this read goes to the store; the next one loads again.
+      if ((await this.loadingState()) === 'compacted') return undefined
     }
   }
 
@@ -204,7 +205,7 @@ export class WatchCache implements WatcherHost, CatchUpContext {
   }
 
   /** The running state load, starting one if none runs. */
-  private loadingState(): Promise<void> {
+  private loadingState(): Promise<LoadOutcome> {
     if (this.stateLoad !== undefined) return this.stateLoad
     const load = this.loadState(this.epoch, new CurrentState(this.revision))
     this.stateLoad = load
@@ -216,31 +217,12 @@ export class WatchCache implements WatcherHost, CatchUpContext {
     return load
   }
 
-  /**
-   * Reads every live key at the state's revision, in pages, while the feed queues the events
-   * after it; a feed restart (epoch) or a too-large state abandons the load. A compaction past
-   * the revision mid-load drops the state: the next read loads again at the cache's revision.
-   */
-  private async loadState(epoch: number, state: CurrentState): Promise<void> {
+  private async loadState(epoch: number, state: CurrentState): Promise<LoadOutcome> {
     this.state = state
-    const everything = Buffer.from([0])
-    let key = everything
-    try {
-      for (;;) {
-        const r = await this.source.range({ key, rangeEnd: everything, revision: state.revision, limit: statePageRows })
-        if (epoch !== this.epoch || this.state !== state) return
-        state.load(r.kvs)
-        if (this.stateTooLarge(state)) return
-        const last = r.kvs[r.kvs.length - 1]
-        if (!r.more || last === undefined) break
-        key = Buffer.concat([last.key, everything])
-      }
-      state.finishLoad()
-      this.stateTooLarge(state)
-    } catch (err) {
-      if (!(err instanceof CompactedError)) throw err
-      if (this.state === state) this.state = undefined
-    }
+    const outcome = await loadCurrentState(this.source, state, () => epoch === this.epoch && this.state === state, this.options.limits.watchCacheStateBytesMax)
+    if (this.state === state && outcome !== 'loaded') this.state = undefined
+    if (outcome === 'too-large') this.stateOff = true
+    return outcome
   }
 
   /** Drops the state (for good) when it holds more than watchCacheStateBytesMax. */
@@ -391,8 +373,5 @@ export class WatchCache implements WatcherHost, CatchUpContext {
     }
   }
 }
-
-/** Rows per page of the current state's load. */
-const statePageRows = 10_000
 
 export type { WatchResponse }
