@@ -5,11 +5,14 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
-import { FakeClock, type KeyValue } from '../../src/index.js'
+import { join } from 'node:path'
+import { FakeClock, openStore, type KeyValue } from '../../src/index.js'
+import { CompactedError, resolveLimits, StoreClosedError } from '../../src/util/index.js'
+import { WatchCache, type EventSource } from '../../src/watchcache/index.js'
 import { CurrentState, stateEntryOverheadBytes } from '../../src/watchcache/current-state.js'
 import { keyRangeOf } from '../../src/watchcache/key-range.js'
 import { keyArb, keys } from '../support/model-arbitraries.js'
-import { openTestStore } from '../support/temp-store.js'
+import { openTestStore, tempDir } from '../support/temp-store.js'
 
 const b = (...bytes: number[]): Buffer => Buffer.from(bytes)
 const kv = (key: Buffer, value: string, rev: number): KeyValue => ({ key, value: Buffer.from(value), createRevision: rev, modRevision: rev, version: 1, lease: 0 })
@@ -99,4 +102,40 @@ test('with the state loaded, an update of a key outside the ring gets its prevKv
   await Promise.resolve()
   assert.equal(got, 'PUT prev=1@2', 'delivered with prevKv by the time the put is answered')
   w.cancel()
+})
+
+test('a load overtaken by a compaction sends that read to the store (undefined); the next read loads again', async (t) => {
+  const { store } = await openTestStore(t)
+  await store.put('a', '1')
+  let failNext = true
+  // The store as the cache's event source, except that the first state read finds its revision compacted.
+  const source: EventSource = {
+    onCommit: (l) => store.onCommit(l),
+    readEvents: (after, limit) => store.readEvents(after, limit),
+    eventPositionBefore: (r) => store.eventPositionBefore(r),
+    lastEventPosition: () => store.lastEventPosition(),
+    get: (k, o) => store.get(k, o),
+    range: async (r) => {
+      if (!failNext) return store.range(r)
+      failNext = false
+      throw new CompactedError(r.revision ?? 0, (r.revision ?? 0) + 1)
+    },
+  }
+  const cache = new WatchCache(source, { limits: resolveLimits({}), clock: new FakeClock(), progressNotifyIntervalMs: 1_000 })
+  t.after(() => cache.close())
+  assert.equal(await cache.readRange({ key: 'a' }), undefined)
+  assert.equal(cache.status.stateOff, false, 'not turned off: only that read missed the cache')
+  assert.deepEqual(show((await cache.readRange({ key: 'a' }))?.kvs ?? []), ['61=1'])
+})
+
+test('closing the store fails a waiting not-older-than read with StoreClosedError', async () => {
+  const dir = tempDir()
+  try {
+    const store = await openStore({ path: join(dir.path, 'db'), durability: 'relaxed', clock: new FakeClock() })
+    const waiting = store.rangeFromCache({ key: 'a', notOlderThan: store.revision + 1 })
+    await store.close()
+    await assert.rejects(waiting, StoreClosedError)
+  } finally {
+    dir.remove()
+  }
 })
