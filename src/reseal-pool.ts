@@ -6,7 +6,7 @@
 // KeyEncryptionService is not cloneable, is refused.
 import { availableParallelism } from 'node:os'
 import { Piscina } from 'piscina'
-import { createTransformer, type EncryptionConfig, type NamedKey, type ProviderConfig } from './encryption/index.js'
+import { createTransformer, DecryptError, EncryptError, type EncryptionConfig, type NamedKey, type ProviderConfig } from './encryption/index.js'
 import type { Resealer, StoredItem } from './mvcc/index.js'
 import { InvalidArgumentError } from './util/index.js'
 
@@ -37,6 +37,17 @@ function sendProvider(provider: ProviderConfig, at: string): SentProvider {
   return { identity: {} }
 }
 
+/** What reseal-worker.mjs answers for a slice: the values it re-sealed, and the encryption error that stopped it. */
+interface SliceResult {
+  sealed: Array<Uint8Array | null>
+  failure?: { kind: 'decrypt' | 'encrypt'; key: Uint8Array; reason: string }
+}
+
+/** The error a worker reported, rebuilt with its class (an Error crossing threads loses it). */
+function rebuildFailure(failure: NonNullable<SliceResult['failure']>): DecryptError | EncryptError {
+  return failure.kind === 'decrypt' ? new DecryptError(failure.key, failure.reason) : new EncryptError(failure.key, failure.reason)
+}
+
 /** The smallest slice of a batch worth a message of its own. */
 const SLICE_MIN = 32
 
@@ -65,9 +76,11 @@ export function createResealPool(config: EncryptionConfig, options: ResealPoolOp
       if (closed) throw new InvalidArgumentError('reseal pool: closed')
       // A page is split across the threads, so one page keeps them all busy.
       const slice = Math.max(SLICE_MIN, Math.ceil(items.length / threads))
-      const tasks: Array<Promise<Array<Uint8Array | null>>> = []
-      for (let i = 0; i < items.length; i += slice) tasks.push(pool.run({ items: items.slice(i, i + slice) }) as Promise<Array<Uint8Array | null>>)
-      return (await Promise.all(tasks)).flat()
+      const tasks: Array<Promise<SliceResult>> = []
+      for (let i = 0; i < items.length; i += slice) tasks.push(pool.run({ items: items.slice(i, i + slice) }) as Promise<SliceResult>)
+      const results = await Promise.all(tasks)
+      for (const r of results) if (r.failure !== undefined) throw rebuildFailure(r.failure)
+      return results.flatMap((r) => r.sealed)
     },
     async close(): Promise<void> {
       if (closed) return

@@ -29,10 +29,25 @@ const transformer = encryption.createTransformer({
   resources: sent.resources.map((r) => ({ prefixes: r.prefixes, providers: r.providers.map(rebuildProvider) })),
 })
 
-/** @param {{ items: Item[] }} task */
+/**
+ * Re-seals a slice. An encryption error stops the slice and is sent back as data (its class,
+ * storage key and reason): an Error crossing the thread boundary would arrive as a plain Error.
+ * Anything else (a bug) is thrown as it is.
+ * @param {{ items: Item[] }} task
+ * @returns {{ sealed: Array<Uint8Array | null>, failure?: { kind: 'decrypt' | 'encrypt', key: Uint8Array, reason: string } }}
+ */
 export default function reseal(task) {
-  return task.items.map((item) => {
-    const { value, stale } = transformer.fromStorage(item.key, item.stored)
-    return stale ? transformer.toStorage(item.key, value) : null
-  })
+  /** @type {Array<Uint8Array | null>} */
+  const sealed = []
+  for (const item of task.items) {
+    try {
+      const { value, stale } = transformer.fromStorage(item.key, item.stored)
+      sealed.push(stale ? transformer.toStorage(item.key, value) : null)
+    } catch (err) {
+      if (err instanceof encryption.DecryptError) return { sealed, failure: { kind: 'decrypt', key: item.key, reason: err.reason } }
+      if (err instanceof encryption.EncryptError) return { sealed, failure: { kind: 'encrypt', key: item.key, reason: err.reason } }
+      throw err
+    }
+  }
+  return { sealed }
 }

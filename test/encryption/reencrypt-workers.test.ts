@@ -4,7 +4,7 @@
 import { after, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createResealPool, InvalidArgumentError } from '../../src/index.js'
-import { createTransformer, type EncryptionConfig, type ProviderConfig } from '../../src/encryption/index.js'
+import { createTransformer, DecryptError, type EncryptionConfig, type ProviderConfig } from '../../src/encryption/index.js'
 import { aesgcm, hkdf, localKms, namedKey, transformerFor } from './helpers.js'
 import { text } from '../support/temp-store.js'
 import { staleCount, staleStore } from './stale-store.js'
@@ -98,4 +98,24 @@ test('a closed pool refuses work', async () => {
   const p = createResealPool(configOf(aesgcm(b, a)), { threads: 1 })
   await p.close()
   await assert.rejects(p.reseal([]), InvalidArgumentError)
+})
+
+test('an encryption error in a worker reaches the caller with its class, key and reason', async () => {
+  const { ts, store } = await staleStore(40, a, b)
+  // The pool knows only key b, so the values under key a cannot be opened on the workers.
+  const blind = createResealPool(configOf(aesgcm(b)), { threads: 2 })
+  try {
+    await assert.rejects(store.reencrypt({ resealer: blind }), (err: unknown) => {
+      assert.ok(err instanceof DecryptError, `expected DecryptError, got ${String(err)}`)
+      assert.equal(err.code, 'InternalError')
+      assert.match(err.key, /^"\/r\/(even|odd)\/\d+"$/)
+      assert.match(err.message, /^encryption: cannot decrypt the value of key "\/r\//)
+      assert.equal(err.reason.length > 0, true)
+      return true
+    })
+  } finally {
+    await blind.close()
+  }
+  assert.equal(await staleCount(store), 40, 'nothing was rewritten')
+  await ts.done()
 })
