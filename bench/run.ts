@@ -117,6 +117,15 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     else etcd.stop().then(exit, exit)
   })
 }
+// A crash outside the awaited sections (a throw in a callback) would leave etcd running: stop it.
+const crash = (err: unknown): void => {
+  console.error(err)
+  const exit = (): never => process.exit(1)
+  if (etcd === undefined) exit()
+  else etcd.stop().then(exit, exit)
+}
+process.once('uncaughtException', crash)
+process.once('unhandledRejection', crash)
 const results = await (async (): Promise<Results> => {
   try {
     return await runSections(etcd)

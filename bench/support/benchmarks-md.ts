@@ -42,7 +42,7 @@ function chartsSection(r: Results): string {
   return r.charts.map((c) => `![${c.title}](${c.path})`).join('\n\n')
 }
 
-export function benchmarksMd(r: Results): string {
+function headMd(r: Results): string {
   const m = r.machine
   return `# Benchmarks
 
@@ -76,8 +76,12 @@ ${chartsSection(r)}
 | OS | ${m.os} |
 | SQLite / better-sqlite3 | ${m.sqlite} / ${m.betterSqlite3} |
 | database files | fresh folder under ${m.tmpdir}, removed afterwards |
+`
+}
 
-## 1. Durable puts: store vs raw SQLite
+/** Sections 1-3: puts, gets, latency vs key count. */
+function putsAndGetsMd(r: Results): string {
+  return `## 1. Durable puts: store vs raw SQLite${r.etcd.ran ? ' vs etcd' : ''}
 
 256-byte random values (seeded pool) on distinct keys, durability \`'strict'\` (WAL,
 synchronous=FULL: every commit is fsynced before the put resolves). \`writers=N\` is N async loops
@@ -95,13 +99,16 @@ on its own file, with the same schema (src/log/schema.ts) and pragmas (bench/log
   transaction for raw.
 
 With etcd, \`put/strict/writers=N/etcd\` is N async loops each awaiting a gRPC Put to etcd on
-distinct keys, a fourth contender in the same rounds; its latency is per put.
+distinct keys, a fourth contender in the same rounds; its latency is per put. "this process CPU
+µs/put" is the CPU time of the whole bench process (all threads) over the measured phases per
+put: for the store and raw SQLite all of their work, for etcd only its gRPC client's share (etcd's
+own CPU is in its process), which shows how much of etcd's figure the client costs.
 
 ${markdownTable(putTable(r.puts))}
 
 ${markdownTable(putRatioTable(r.puts))}
 
-## 2. Point gets: store vs raw SQLite
+## 2. Point gets: store vs raw SQLite${r.etcd.ran ? ' vs etcd' : ''}
 
 \`store.get(key)\` (awaited) against a hand-written indexed SELECT of the same row (live joined
 to log by id, \`WHERE l.key = ?\`) on a second better-sqlite3 connection to the same file, same
@@ -129,8 +136,12 @@ separate file (\`put/strict/writers=1/raw-same-rows/reference-for-keys=N\`): com
 "put p50 / raw ref" column across sizes rather than the bare put p50.
 
 ${markdownTable(scaleTable(r.scale))}
+`
+}
 
-## 4. CAS txns under contention
+/** Sections 4-6: CAS, range, compaction. */
+function casRangeCompactionMd(r: Results): string {
+  return `## 4. CAS txns under contention
 
 ${r.cas[0]?.clients ?? 0} concurrent clients (async loops) each increment one of K hot counters (K = ${r.cas.map((c) => c.hotKeys).join(', ')}; the
 key picked by a seeded generator per client) by read-modify-write, as the Kubernetes API server
@@ -146,7 +157,7 @@ rounds, order alternating; its counters are checked the same way.
 
 ${markdownTable(casTable(r.cas))}
 
-## 5. Range / list of ${r.range.keyCount.toLocaleString('en-US')} keys: store vs raw SQLite
+## 5. Range / list of ${r.range.keyCount.toLocaleString('en-US')} keys: store vs raw SQLite${r.etcd.ran ? ' vs etcd' : ''}
 
 A store filled through \`store.put\` (durability 'relaxed') with ${r.range.keyCount.toLocaleString('en-US')} keys under one prefix and 256-byte
 values, then reopened with durability 'strict'. Each variant runs \`store.range\` (awaited) against
@@ -180,8 +191,12 @@ ${markdownTable(compactionTable(r.compaction))}
 ${markdownTable(compactionLatencyTable(r.compaction))}
 
 ${markdownTable(compactionRatioTable(r.compaction))}
+`
+}
 
-## 7. Watch fan-out
+/** Sections 7-8: fan-out, reencrypt. */
+function fanoutAndReencryptMd(r: Results): string {
+  return `## 7. Watch fan-out
 
 ${r.fanout.rows.length} phases of one prefix watched by N watchers in this process while 64 writers put
 256-byte values (bench/watchcache/fanout.bench.ts). "deliveries/s" counts events handed to
@@ -206,6 +221,10 @@ encrypt of the same values on the main thread, and in batches of 512 on ${r.reen
 
 ${markdownTable(reencryptTable(r.reencrypt))}
 `
+}
+
+export function benchmarksMd(r: Results): string {
+  return [headMd(r), putsAndGetsMd(r), casRangeCompactionMd(r), fanoutAndReencryptMd(r)].join('\n')
 }
 
 function fanoutEtcdText(r: Results): string {

@@ -31,6 +31,11 @@ export interface ContenderResult {
   latenciesMs: number[]
   ops: number
   commits: number
+  /**
+   * CPU time of this whole process (every thread) over the measured phases, ms: for the store
+   * and raw SQLite all of their work, for etcd its client's share only (etcd runs elsewhere).
+   */
+  cpuMs: number
 }
 
 export interface RoundsOptions {
@@ -40,14 +45,17 @@ export interface RoundsOptions {
 }
 
 export async function runRounds(contenders: readonly Contender[], o: RoundsOptions): Promise<ContenderResult[]> {
-  const results = contenders.map((c): ContenderResult => ({ name: c.name, opsPerSec: [], latenciesMs: [], ops: 0, commits: 0 }))
+  const results = contenders.map((c): ContenderResult => ({ name: c.name, opsPerSec: [], latenciesMs: [], ops: 0, commits: 0, cpuMs: 0 }))
   for (let round = 0; round < o.rounds; round++) {
     for (let j = 0; j < contenders.length; j++) {
       const i = (j + round) % contenders.length
       const c = contenders[i] as Contender // i < contenders.length
       const r = results[i] as ContenderResult
       if (o.warmupMs > 0) await c.phase(o.warmupMs)
+      const cpu = process.cpuUsage()
       const p = await c.phase(o.phaseMs)
+      const used = process.cpuUsage(cpu)
+      r.cpuMs += (used.user + used.system) / 1000
       r.opsPerSec.push((p.ops / p.elapsedMs) * 1000)
       for (const l of p.latenciesMs) r.latenciesMs.push(l) // push(...xs) overflows the stack past ~100k
       r.ops += p.ops

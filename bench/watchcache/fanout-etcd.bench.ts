@@ -46,34 +46,93 @@ const values = valuePool(256, 128)
 const KEYS = 1_000
 const PREFIX = '/bench/fanout-etcd/'
 
-export async function runEtcdFanout(o: EtcdFanoutOptions): Promise<EtcdFanoutRow> {
-  const streams = Array.from({ length: Math.ceil(o.watchers / o.watchersPerStream) }, () => new EtcdWatchStream(o.endpoint))
-  const submitted = new Map<number, number>()
-  const acked = new Map<number, number>()
-  const arrivals: Array<[number, number]> = [] // [revision, time] for sampled watchers
-  const seen = new Array<number>(o.sampled).fill(0) // highest revision each sampled watcher saw
-  let deliveries = 0
-  let closing = false
-  let target = Number.POSITIVE_INFINITY
-  let onCaughtUp: (() => void) | undefined
-  const consume = async (w: EtcdWatcher, sample: number | undefined): Promise<void> => {
+/** The watchers of one phase: N watchers spread over streams, counting and timing deliveries. */
+class Watchers {
+  /** Every event delivered to any watcher so far. */
+  deliveries = 0
+  /** [revision, time] of each event reaching a sampled watcher. */
+  readonly arrivals: Array<[number, number]> = []
+  private readonly streams: EtcdWatchStream[]
+  // Highest header revision each sampled watcher has seen.
+  private readonly seen: number[]
+  private loops: Array<Promise<void>> = []
+  // The first error a watcher loop hit before close(): close() rethrows it.
+  private failure: unknown
+  // Set by close(): the stream errors that follow are the expected end.
+  private closing = false
+  // The revision waitFor() waits for, and its resolver.
+  private target = Number.POSITIVE_INFINITY
+  private onCaughtUp: (() => void) | undefined
+
+  constructor(
+    private readonly o: EtcdFanoutOptions,
+  ) {
+    this.streams = Array.from({ length: Math.ceil(o.watchers / o.watchersPerStream) }, () => new EtcdWatchStream(o.endpoint))
+    this.seen = new Array<number>(o.sampled).fill(0)
+  }
+
+  get streamCount(): number {
+    return this.streams.length
+  }
+
+  async start(): Promise<void> {
+    const streamOf = (i: number): EtcdWatchStream => this.streams[i % this.streams.length] as EtcdWatchStream // index < length
+    const watchers = await Promise.all(Array.from({ length: this.o.watchers }, (_, i) => streamOf(i).watch({ key: PREFIX, prefix: true })))
+    // Caught here, so a failing stream cannot become an unhandled rejection mid-phase.
+    this.loops = watchers.map((w, i) =>
+      this.consume(w, i < this.o.sampled ? i : undefined).catch((err: unknown) => {
+        this.failure ??= err
+      }),
+    )
+  }
+
+  private caughtUp(): boolean {
+    return this.seen.every((rev) => rev >= this.target)
+  }
+
+  private async consume(w: EtcdWatcher, sample: number | undefined): Promise<void> {
     try {
       for await (const r of w) {
-        deliveries += r.events.length
+        this.deliveries += r.events.length
         if (sample === undefined || r.events.length === 0) continue
         const now = performance.now()
-        for (const e of r.events) arrivals.push([e.kv.modRevision, now])
-        seen[sample] = r.revision
-        if (seen.every((rev) => rev >= target)) onCaughtUp?.()
+        for (const e of r.events) this.arrivals.push([e.kv.modRevision, now])
+        this.seen[sample] = r.revision
+        if (this.caughtUp()) this.onCaughtUp?.()
       }
     } catch (err) {
-      // close() below fails every watcher of its stream: that is how the phase ends.
-      if (!closing) throw err
+      // close() fails every watcher of its stream: that is how the phase ends.
+      if (!this.closing) throw err
     }
   }
+
+  /** Resolves true once every sampled watcher has seen `revision`, false after limitMs. */
+  waitFor(revision: number, limitMs: number): Promise<boolean> {
+    this.target = revision
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), limitMs)
+      this.onCaughtUp = () => {
+        clearTimeout(timer)
+        resolve(true)
+      }
+      if (this.caughtUp()) this.onCaughtUp()
+    })
+  }
+
+  async close(): Promise<void> {
+    this.closing = true
+    for (const s of this.streams) s.close()
+    await Promise.all(this.loops)
+    if (this.failure !== undefined) throw new Error('bench: an etcd watcher failed', { cause: this.failure })
+  }
+}
+
+export async function runEtcdFanout(o: EtcdFanoutOptions): Promise<EtcdFanoutRow> {
+  const watchers = new Watchers(o)
+  const submitted = new Map<number, number>()
+  const acked = new Map<number, number>()
   try {
-    const watchers = await Promise.all(Array.from({ length: o.watchers }, (_, i) => (streams[i % streams.length] as EtcdWatchStream).watch({ key: PREFIX, prefix: true }))) // index < length
-    const loops = watchers.map((w, i) => consume(w, i < o.sampled ? i : undefined))
+    await watchers.start()
     let puts = 0
     let stop = false
     const started = performance.now()
@@ -92,23 +151,13 @@ export async function runEtcdFanout(o: EtcdFanoutOptions): Promise<EtcdFanoutRow
     await Promise.all(writing)
     const elapsedMs = performance.now() - started
     const stopped = performance.now()
-    target = Math.max(...acked.keys())
-    const drained = await new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), o.drainMs)
-      onCaughtUp = () => {
-        clearTimeout(timer)
-        resolve(true)
-      }
-      if (seen.every((rev) => rev >= target)) onCaughtUp()
-    })
+    const drained = await watchers.waitFor(Math.max(0, ...acked.keys()), o.drainMs)
     const drainedMs = performance.now() - stopped
-    const delivered = deliveries
-    closing = true
-    for (const s of streams) s.close()
-    await Promise.all(loops)
+    const delivered = watchers.deliveries
+    await watchers.close()
     const ack: number[] = []
     const submit: number[] = []
-    for (const [rev, t] of arrivals) {
+    for (const [rev, t] of watchers.arrivals) {
       const a = acked.get(rev)
       const s = submitted.get(rev)
       if (a !== undefined) ack.push(t - a)
@@ -122,14 +171,13 @@ export async function runEtcdFanout(o: EtcdFanoutOptions): Promise<EtcdFanoutRow
       deliveriesPerSec: (delivered * 1000) / (elapsedMs + drainedMs),
       ackToDelivered: summarize(ack),
       submitToDelivered: summarize(submit),
-      streams: streams.length,
+      streams: watchers.streamCount,
       drainedMs,
       drained,
       drainLimitMs: o.drainMs,
     }
   } finally {
-    closing = true
-    for (const s of streams) s.close()
+    await watchers.close()
   }
 }
 
