@@ -34,7 +34,7 @@ function putSeries(
 }
 
 
-function putThroughput(r: Results): Chart {
+function putThroughput(r: ChartInput): Chart {
   const title = 'Durable puts: throughput vs concurrent writers'
   const ops = (row: PutRow): number => median(row.result.opsPerSec)
   const series = [
@@ -47,7 +47,7 @@ function putThroughput(r: Results): Chart {
   return { file: 'put-throughput.svg', title, svg: lineChartSvg({ title, x: { label: 'concurrent writers', log: true, ticks: writers }, y: { label: 'puts/s (median over rounds)', log: true }, series }) }
 }
 
-function putLatency(r: Results): Chart {
+function putLatency(r: ChartInput): Chart {
   const title = 'Durable puts: latency p50 (solid) and p99 (dashed)'
   const p50 = (row: PutRow): number => summarize(row.result.latenciesMs).p50
   const p99 = (row: PutRow): number => summarize(row.result.latenciesMs).p99
@@ -63,7 +63,7 @@ function putLatency(r: Results): Chart {
   return { file: 'put-latency.svg', title, svg: lineChartSvg({ title, x: { label: 'concurrent writers', log: true, ticks: writers }, y: { label: 'ms per put (raw: per transaction)', log: true, format: ms }, series }) }
 }
 
-function getLatency(r: Results): Chart {
+function getLatency(r: ChartInput): Chart {
   const row = r.scale.find((s) => s.get.etcd !== undefined) ?? r.scale[0]
   const title = `Point gets, one at a time${row === undefined ? '' : ` (${row.keyCount.toLocaleString('en-US')} keys)`}: latency`
   const g = row?.get
@@ -75,7 +75,7 @@ function getLatency(r: Results): Chart {
   return { file: 'get-latency.svg', title, svg: barChartSvg({ title, categories: ['p50', 'p99'], y: { label: 'µs per get', log: true }, series }) }
 }
 
-function casThroughput(r: Results): Chart {
+function casThroughput(r: ChartInput): Chart {
   const title = `CAS increments under contention (${r.cas[0]?.clients ?? 0} clients)`
   const series = [
     { name: 'etchlog store', values: r.cas.map((c) => medianIncrementsPerSec(c)), color: COLOURS.store },
@@ -88,14 +88,14 @@ function casThroughput(r: Results): Chart {
   }
 }
 
-function fanoutDeliveries(r: Results): Chart {
+function fanoutDeliveries(r: ChartInput): Chart {
   const title = 'Watch fan-out: deliveries/s vs watchers'
   const series: Series[] = [{ name: 'etchlog store', color: COLOURS.store, points: r.fanout.rows.map((row) => [row.watchers, row.deliveriesPerSec] as const) }]
   if (r.fanoutEtcd !== undefined) series.push({ name: 'etcd (gRPC, loopback)', color: COLOURS.etcd, points: [[r.fanoutEtcd.watchers, r.fanoutEtcd.deliveriesPerSec]] })
   return { file: 'fanout-deliveries.svg', title, svg: lineChartSvg({ title, x: { label: 'watchers', log: true, ticks: r.fanout.rows.map((row) => row.watchers) }, y: { label: 'events delivered/s', log: true }, series }) }
 }
 
-function fanoutLatency(r: Results): Chart {
+function fanoutLatency(r: ChartInput): Chart {
   const title = 'Watch fan-out: put submitted -> delivered, p50 and p99 (dashed)'
   const rows = r.fanout.rows
   const series: Series[] = [
@@ -110,6 +110,9 @@ function fanoutLatency(r: Results): Chart {
   return { file: 'fanout-latency.svg', title, svg: lineChartSvg({ title, x: { label: 'watchers', log: true, ticks: rows.map((row) => row.watchers) }, y: { label: 'ms', log: true, format: ms }, series }) }
 }
 
-export function renderCharts(r: Results): Chart[] {
+/** What the charts are drawn from. */
+export type ChartInput = Pick<Results, 'puts' | 'scale' | 'cas' | 'fanout' | 'fanoutEtcd'>
+
+export function renderCharts(r: ChartInput): Chart[] {
   return [putThroughput(r), putLatency(r), getLatency(r), casThroughput(r), fanoutDeliveries(r), fanoutLatency(r)]
 }

@@ -24,7 +24,8 @@ test('bench --quick runs every benchmark', { timeout: 90_000 }, (t) => {
   delete env['KV_VERIFY'] // verify() checks are for correctness tests; they would only slow this down
   const charts = mkdtempSync(join(tmpdir(), 'etchlog-bench-charts-'))
   t.after(() => rmSync(charts, { recursive: true, force: true }))
-  const run = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'run.ts'), '--quick', `--charts-dir=${charts}`], {
+  const md = join(charts, 'report.md')
+  const run = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'run.ts'), '--quick', `--charts-dir=${charts}`, `--md-out=${md}`], {
     cwd: root,
     env,
     encoding: 'utf8',
@@ -61,7 +62,14 @@ test('bench --quick runs every benchmark', { timeout: 90_000 }, (t) => {
     // Likewise each range row (the store / etcd ratio last).
     assert.match(run.stdout, /range\/keys=1000\/paginated\/limit=500\/raw\s.*\S\s+[\d.]+\s+[\d.]+\s+[\d.]+x\s*$/m, 'no etcd figures in the range table')
   }
-  const files = readdirSync(charts).sort()
+  // The BENCHMARKS.md text renders every section and links every chart.
+  const report = readFileSync(md, 'utf8')
+  for (const heading of ['## etcd side by side', '## Charts', '## 1. Durable puts', '## 4. CAS txns', '## 7. Watch fan-out', '## 8. Reencrypt: main thread vs a reseal pool']) {
+    assert.ok(report.includes(heading), `the report lacks ${heading}`)
+  }
+  assert.ok(report.includes('`reencrypt/store/pool-2-threads/values=2000`'), 'the reencrypt table is missing')
+  const files = readdirSync(charts).filter((f) => f.endsWith('.svg')).sort()
+  for (const file of files) assert.ok(report.includes(`${file})`), `the report does not link ${file}`)
   assert.deepEqual(files, ['cas-throughput.svg', 'fanout-deliveries.svg', 'fanout-latency.svg', 'get-latency.svg', 'put-latency.svg', 'put-throughput.svg'])
   for (const file of files) {
     const svg = readFileSync(join(charts, file), 'utf8')
