@@ -2,7 +2,19 @@ export { openStore, type OpenStoreOptions } from './open-store.js'
 export { Store } from './store.js'
 export { createResealPool, type ResealPool, type ResealPoolOptions } from './reseal-pool.js'
 export { restoreSnapshot, saveSnapshot, snapshotStatus, type SnapshotStatus } from './snapshot.js'
-export { cancelReasons, TooManyWatchersError, type Watcher, type WatchEvent, type WatchFilter, type WatchRequest, type WatchResponse } from './watchcache/index.js'
+export {
+  cancelReasons,
+  CacheTooOldError,
+  TooManyWatchersError,
+  type CachedRange,
+  type CachedRangeRequest,
+  type Watcher,
+  type WatchCacheStatus,
+  type WatchEvent,
+  type WatchFilter,
+  type WatchRequest,
+  type WatchResponse,
+} from './watchcache/index.js'
 export type * from './mvcc/index.js'
 export * from './util/index.js'
 export {
