@@ -107,6 +107,29 @@ export function canonicalObject(object: PlainObject, depth: number): PlainObject
 }
 
 /**
+ * A deep copy of a value encode() has just accepted, in the form decode() gives it back:
+ * undefined properties dropped, -0 made 0, binary values as fresh plain Uint8Arrays. No checks:
+ * the caller encoded the same value a moment ago, with no await in between.
+ */
+export function decodedFormOf(value: unknown): unknown {
+  if (typeof value === 'number') return Object.is(value, -0) ? 0 : value
+  if (typeof value !== 'object' || value === null) return value
+  if (value instanceof Uint8Array) return new Uint8Array(value)
+  if (Array.isArray(value)) {
+    const out = new Array<unknown>(value.length)
+    for (let i = 0; i < value.length; i++) out[i] = decodedFormOf(value[i])
+    return out
+  }
+  const object = value as PlainObject // encode accepted it: a plain object
+  const out: PlainObject = {}
+  for (const key of Object.keys(object)) {
+    const v = object[key]
+    if (v !== undefined) out[key] = decodedFormOf(v)
+  }
+  return out
+}
+
+/**
  * Checks a value read from MessagePack: garbage can decode to dates, undefined, bigints or
  * msgpackr's placeholder objects, none of which an encoder here writes.
  */

@@ -77,7 +77,10 @@ export class ObjectStore {
     const k = prepareKey(key, false)
     const ttl = options.ttlSeconds
     if (ttl !== undefined && (!Number.isSafeInteger(ttl) || ttl <= 0)) throw new InvalidArgumentError(`objects: ttlSeconds must be a positive integer, got ${String(ttl)}`)
-    const value = this.codec.encode(forCreate(object, this.newUid(), this.clock.now()))
+    const stored = forCreate(object, this.newUid(), this.clock.now())
+    const value = this.codec.encode(stored)
+    // The object a get would return, copied now (before any await) rather than decoded later.
+    const created = this.codec.decodedCopy(stored)
     // A lease granted for a create that then loses to an existing key holds no keys and simply
     // expires after its TTL; Kubernetes shares leases between objects for the same reason.
     const lease = ttl === undefined ? 0 : (await this.kv.leaseGrant(ttl)).id
@@ -86,8 +89,8 @@ export class ObjectStore {
       success: [{ put: { key: k, value, lease } }],
     })
     if (!r.succeeded) throw new AlreadyExistsError(k)
-    // Decode what was written rather than re-read: the same object a get would return.
-    return this.codec.decode(value, { key: k, resourceVersion: r.revision })
+    created.metadata.resourceVersion = String(r.revision)
+    return created
   }
 
   /**
@@ -156,12 +159,16 @@ export class ObjectStore {
       const value = this.codec.encode(stored)
       // A stale value (under a retired encryption key) is rewritten even when unchanged: that is how re-encryption works.
       if (state !== undefined && state.kv.stale !== true && bytesEqual(value, state.kv.value)) return this.decode(state.kv)
+      const updated = this.codec.decodedCopy(stored) // before the await: a copy of what was encoded
       const r = await this.kv.txn({
         compare: [{ key: k, target: 'MOD', result: 'EQUAL', value: state?.kv.modRevision ?? 0 }],
         success: [{ put: { key: k, value, lease: state?.kv.lease ?? 0 } }],
         failure: [{ range: { key: k } }],
       })
-      if (r.succeeded) return this.codec.decode(value, { key: k, resourceVersion: r.revision })
+      if (r.succeeded) {
+        updated.metadata.resourceVersion = String(r.revision)
+        return updated
+      }
       state = this.elseState(r)
     }
   }
@@ -182,7 +189,8 @@ export class ObjectStore {
         success: [{ deleteRange: { key: k } }],
         failure: [{ range: { key: k } }],
       })
-      if (r.succeeded) return this.codec.decode(state.kv.value, { key: k, resourceVersion: r.revision })
+      // state.object was decoded for this call and never handed out: reuse it.
+      if (r.succeeded) return { ...state.object, metadata: { ...state.object.metadata, resourceVersion: String(r.revision) } }
       state = this.elseState(r)
     }
   }

@@ -144,3 +144,32 @@ test('a registered kind puts schema fields in protobuf, not in unknownFields', (
   assert.equal(bytes.indexOf('nodeName'), -1)
   assert.equal(bytes.indexOf('labels'), -1)
 })
+
+test('decodedCopy gives what decode(encode(o)) gives, without sharing anything with o', () => {
+  const withOddValues = anyObject.map((o) => ({ ...o, extra: { minusZero: -0, gone: undefined, blob: Buffer.from([1, 2, 3]) } }))
+  fc.assert(
+    fc.property(fc.oneof(anyObject, withOddValues), (object) => {
+      const o = object as KubeObject
+      const bytes = codec.encode(o)
+      const copy = codec.decodedCopy(o)
+      copy.metadata.resourceVersion = '9'
+      assert.deepStrictEqual(copy, codec.decode(bytes, { key: '/registry/x', resourceVersion: 9 }))
+      // A deep copy: changing every part of the copy leaves the input as it was (and so its bytes).
+      scribble(copy)
+      assert.deepStrictEqual(Buffer.from(codec.encode(o)), Buffer.from(bytes))
+    }),
+    runs,
+  )
+})
+
+/** Changes every object, array and byte array reachable from `value`, in place. */
+function scribble(value: unknown): void {
+  if (value instanceof Uint8Array) value.fill(0xee)
+  else if (Array.isArray(value)) {
+    for (const v of value) scribble(v)
+    value.push('scribbled')
+  } else if (typeof value === 'object' && value !== null) {
+    for (const v of Object.values(value)) scribble(v)
+    Object.assign(value, { scribbled: true })
+  }
+}
