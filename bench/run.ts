@@ -104,8 +104,7 @@ const log = (line: string): void => console.log(line)
 const started = performance.now()
 const machine = describeMachine()
 log(`etchlog bench${quick ? ' --quick' : ''}: ${machine.cpu}, nproc ${machine.nproc}, node ${machine.node}, commit ${machine.commit}`)
-const etcdStart = flags['no-etcd'] === true ? { etcd: undefined, info: { ran: false, note: 'etcd left out (--no-etcd): etcd columns skipped' } } : await startBenchEtcd(log)
-if (flags['no-etcd'] === true) log(etcdStart.info.note)
+const etcdStart = await startBenchEtcd(log, { disabled: flags['no-etcd'] === true })
 const etcd: BenchEtcd | undefined = etcdStart.etcd
 // Ctrl-C or a kill mid-run: stop etcd (it would outlive us when the signal reaches only this
 // process) and remove its data dir, then exit as the signal would have.
@@ -114,7 +113,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     log(`bench: ${signal}, stopping etcd`)
     const exit = (): never => process.exit(signal === 'SIGINT' ? 130 : 143)
     if (etcd === undefined) exit()
-    else etcd.stop().then(exit, exit)
+    else void etcd.stop().then(exit, exit)
   })
 }
 // A crash outside the awaited sections (a throw in a callback) would leave etcd running: stop it.
@@ -122,7 +121,7 @@ const crash = (err: unknown): void => {
   console.error(err)
   const exit = (): never => process.exit(1)
   if (etcd === undefined) exit()
-  else etcd.stop().then(exit, exit)
+  else void etcd.stop().then(exit, exit)
 }
 process.once('uncaughtException', crash)
 process.once('unhandledRejection', crash)

@@ -31,10 +31,10 @@ export interface EtcdInfo {
   note: string
 }
 
-/** Starts etcd if it is installed; otherwise etcd is undefined and info.note says why. */
-export async function startBenchEtcd(log: (line: string) => void): Promise<{ etcd: BenchEtcd | undefined; info: EtcdInfo }> {
-  if (process.env.ETCHLOG_BENCH_NO_ETCD === '1') {
-    const note = 'etcd disabled (ETCHLOG_BENCH_NO_ETCD=1): etcd columns skipped'
+/** Starts etcd if it is installed and not disabled; otherwise etcd is undefined and info.note says why. */
+export async function startBenchEtcd(log: (line: string) => void, o: { disabled?: boolean } = {}): Promise<{ etcd: BenchEtcd | undefined; info: EtcdInfo }> {
+  if (o.disabled === true) {
+    const note = 'etcd left out (--no-etcd): etcd columns skipped'
     log(note)
     return { etcd: undefined, info: { ran: false, note } }
   }
