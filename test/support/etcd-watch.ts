@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url'
 import * as grpc from '@grpc/grpc-js'
 import * as protoLoader from '@grpc/proto-loader'
 import type { BytesLike, KeyValue, WatchEvent, WatchRequest, WatchResponse } from '../../src/index.js'
-import { prefixEnd } from './etcd-client.js'
+import { identityLeases, type LeaseMap, prefixEnd } from './etcd-client.js'
 
 // ---- wire shapes (proto-loader: longs and enums as strings, bytes as Buffer, defaults filled) ----
 
@@ -37,25 +37,26 @@ const STREAM_WIDE_ID = '-1'
 const bytes = (v: BytesLike | undefined): Buffer =>
   v === undefined ? Buffer.alloc(0) : typeof v === 'string' ? Buffer.from(v, 'utf8') : Buffer.from(v)
 
-function kvOf(kv: WireKv): KeyValue {
+function kvOf(kv: WireKv, leases: LeaseMap): KeyValue {
   return {
     key: kv.key,
     value: kv.value,
     createRevision: Number(kv.createRevision),
     modRevision: Number(kv.modRevision),
     version: Number(kv.version),
-    lease: Number(kv.lease),
+    lease: leases.fromEtcd(kv.lease),
   }
 }
 
-function eventOf(e: WireEvent): WatchEvent {
+function eventOf(e: WireEvent, leases: LeaseMap): WatchEvent {
   // etcd always sends the kv of an event; an empty one would be a broken server, not a case to model.
   if (e.kv === null) throw new Error('etcd-watch: an event without a kv')
-  return e.prevKv === null ? { type: e.type, kv: kvOf(e.kv) } : { type: e.type, kv: kvOf(e.kv), prevKv: kvOf(e.prevKv) }
+  const kv = kvOf(e.kv, leases)
+  return e.prevKv === null ? { type: e.type, kv } : { type: e.type, kv, prevKv: kvOf(e.prevKv, leases) }
 }
 
-function responseOf(r: WireWatchResponse): WatchResponse {
-  const response: WatchResponse = { revision: Number(r.header?.revision ?? 0), events: r.events.map(eventOf) }
+function responseOf(r: WireWatchResponse, leases: LeaseMap): WatchResponse {
+  const response: WatchResponse = { revision: Number(r.header?.revision ?? 0), events: r.events.map((e) => eventOf(e, leases)) }
   const compact = Number(r.compactRevision)
   if (compact !== 0) response.compactRevision = compact
   if (r.canceled) response.canceled = true
@@ -140,7 +141,11 @@ export class EtcdWatchStream {
   private readonly creating: Array<{ request: WatchRequest; resolve: (w: EtcdWatcher) => void; reject: (e: Error) => void }> = []
   private closed = false
 
-  constructor(endpoint: string) {
+  /** leases: maps etcd's lease IDs (int64 decimal strings) in events, as EtcdClient does. */
+  constructor(
+    endpoint: string,
+    private readonly leases: LeaseMap = identityLeases,
+  ) {
     const definition = protoLoader.loadSync(protoPath, { longs: String, enums: String, bytes: Buffer, defaults: true, oneofs: true })
     const pkg = grpc.loadPackageDefinition(definition).etcdserverpb as grpc.GrpcObject
     const Watch = pkg.Watch as grpc.ServiceClientConstructor
@@ -165,18 +170,18 @@ export class EtcdWatchStream {
       const w = new EtcdWatcher(r.watchId, created, start === 0 ? created + 1 : start, this)
       this.watchers.set(r.watchId, w)
       // A create refused at once (e.g. a negative start, W3) comes back created and canceled.
-      if (r.canceled) w.push(responseOf(r))
+      if (r.canceled) w.push(responseOf(r, this.leases))
       pending.resolve(w)
       return
     }
     if (r.watchId === STREAM_WIDE_ID) {
-      for (const w of this.watchers.values()) w.push(responseOf(r))
+      for (const w of this.watchers.values()) w.push(responseOf(r, this.leases))
       return
     }
     const w = this.watchers.get(r.watchId)
     if (w === undefined) return // a response racing a cancel we already handled: nobody reads it
     // Fragments (W13) are never asked for, so each response is whole.
-    w.push(responseOf(r))
+    w.push(responseOf(r, this.leases))
     if (r.canceled) this.watchers.delete(r.watchId)
   }
 
