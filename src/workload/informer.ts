@@ -22,6 +22,8 @@ export type InformerMode = 'list-watch' | 'watch-list'
 type WatchEnd = 'error' | 'closed'
 
 const listRetryMs = 100
+/** Repeated watch errors back off from 20 ms, doubling, to this (client-go's reflector backs off too). */
+const errorBackoffMaxMs = 1000
 
 export class Informer {
   // key -> the object as last listed or watched (frozen, shared with other informers of the store).
@@ -32,6 +34,10 @@ export class Informer {
   readonly errorCodes = new Map<number, number>()
   // Set by stop(); the loop ends once the current watch is cancelled.
   private stopped = false
+  // Aborted by stop(): ends a backoff at once (the run's signal ends earlier, at the start of draining).
+  private readonly halt = new AbortController()
+  // ERROR endings since the cache last took a list or an event.
+  private failures = 0
   // True until a list (or the initial events) filled the cache; again after an ERROR.
   private needList = true
   private watcher: ObjectWatcher | undefined
@@ -66,6 +72,7 @@ export class Informer {
 
   async stop(): Promise<void> {
     this.stopped = true
+    this.halt.abort()
     this.watcher?.cancel()
     await this.loop
   }
@@ -84,6 +91,10 @@ export class Informer {
         if (end === 'error') {
           this.ctx.stats.relists++
           this.needList = true
+          // The first 410 re-lists at once, as the reflector does. Repeated errors wait a little,
+          // so a store that keeps answering them does not spin the event loop.
+          this.failures++
+          if (this.failures > 1) await sleep(this.ctx.scheduler, Math.min(errorBackoffMaxMs, 10 * 2 ** (this.failures - 1)), this.halt.signal)
         }
       }
     } finally {
@@ -125,6 +136,7 @@ export class Informer {
       const latency = this.commitTimes.since(revision, this.ctx.scheduler.monotonicMs())
       if (latency !== undefined) this.ctx.stats.delivered(latency)
       this.apply(key, e.type === 'DELETED' ? undefined : e.object)
+      this.failures = 0
       // Other changes of the same revision may still follow: only the one before is complete.
       this.advance(revision - 1)
     }
@@ -145,6 +157,7 @@ export class Informer {
     // A list reads the latest state, so its revision is at least the one reached before.
     this.advance(revision)
     this.needList = false
+    this.failures = 0
     this.firstSync?.()
     this.firstSync = undefined
   }

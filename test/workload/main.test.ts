@@ -1,9 +1,10 @@
 // `npm start` as a user runs it: a child process, stopped with Ctrl-C (SIGINT) after its first
 // progress line. It must stop cleanly: exit 0, a summary, verification and check ok, a report.
+// On this first run it makes the encryption key file (0600) beside the database, and never prints the key.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
-import { readdirSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { WorkloadReport } from '../../src/workload/index.js'
@@ -54,4 +55,10 @@ test('SIGINT after the first progress line stops cleanly: exit 0, summary, check
   const report = JSON.parse(readFileSync(join(dir.path, reports[0] ?? ''), 'utf8')) as WorkloadReport
   assert.equal(report.interrupted, true)
   assert.ok(report.trafficSeconds < 60)
+  assert.equal(report.storage.api, 'objects')
+  assert.equal(report.storage.encryption?.created, true)
+  const keyFile = join(dir.path, 'etchlog.key')
+  assert.equal(statSync(keyFile).mode & 0o777, 0o600)
+  const key = readFileSync(keyFile, 'utf8').trim()
+  assert.ok(!stdout.includes(key) && !stderr.includes(key) && !JSON.stringify(report).includes(key), 'the key was printed')
 })
