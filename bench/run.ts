@@ -34,7 +34,7 @@ import { renderCharts } from './support/charts.js'
 import { populateEtcd, startBenchEtcd, type BenchEtcd } from './support/etcd.js'
 import { describeMachine } from './support/machine.js'
 import { consoleReport, type Results } from './support/report.js'
-import { tempDir } from './support/temp.js'
+import { removeTempDirs, tempDir } from './support/temp.js'
 
 const { values: flags } = parseArgs({
   options: {
@@ -107,11 +107,14 @@ log(`etchlog bench${quick ? ' --quick' : ''}: ${machine.cpu}, nproc ${machine.np
 const etcdStart = await startBenchEtcd(log, { disabled: flags['no-etcd'] === true })
 const etcd: BenchEtcd | undefined = etcdStart.etcd
 // Ctrl-C or a kill mid-run: stop etcd (it would outlive us when the signal reaches only this
-// process) and remove its data dir, then exit as the signal would have.
+// process) and remove its data dir and the sections' temp folders, then exit as the signal would have.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     log(`bench: ${signal}, stopping etcd`)
-    const exit = (): never => process.exit(signal === 'SIGINT' ? 130 : 143)
+    const exit = (): never => {
+      removeTempDirs()
+      return process.exit(signal === 'SIGINT' ? 130 : 143)
+    }
     if (etcd === undefined) exit()
     else void etcd.stop().then(exit, exit)
   })
@@ -119,7 +122,10 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 // A crash outside the awaited sections (a throw in a callback) would leave etcd running: stop it.
 const crash = (err: unknown): void => {
   console.error(err)
-  const exit = (): never => process.exit(1)
+  const exit = (): never => {
+    removeTempDirs()
+    return process.exit(1)
+  }
   if (etcd === undefined) exit()
   else void etcd.stop().then(exit, exit)
 }
