@@ -20,6 +20,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { parseArgs } from 'node:util'
 import { runPointSqlBench } from './log/point-sql.bench.js'
+import { runObjectPathBench, type ObjectPathOptions } from './objects/object-path.bench.js'
 import { runCompactionBench, type CompactionBenchOptions } from './mvcc/compaction.bench.js'
 import { populate } from './mvcc/populate.js'
 import { fullFanout, quickFanout, runFanoutBench } from './watchcache/fanout.bench.js'
@@ -83,6 +84,10 @@ const compactionOptions: CompactionBenchOptions = {
   baselineMs: quick ? 150 : 3000,
 }
 
+const objectPathOptions: ObjectPathOptions = quick
+  ? { writers: [1, 64], readKeys: 200, readers: 1, rounds: 1, warmupMs: 20, phaseMs: 150, microIterations: 200 }
+  : { writers: [1, 8, 64], readKeys: 10_000, readers: 1, rounds: positive(flags.rounds, 5, 'rounds'), warmupMs: 300, phaseMs: 2000, microIterations: 5000 }
+
 const reencryptValues = positive(flags['reencrypt-values'], quick ? 2_000 : 100_000, 'reencrypt-values')
 // etcd holds the pop keys of the range section; its gets run at the smallest scale size that fits.
 const etcdKeys = rangeKeys
@@ -98,6 +103,7 @@ const settings = quick
     `${scaleOptions.getRounds} x ${scaleOptions.getTimeMs} ms per size, ` +
     `compaction history ${compactionOptions.keys} keys x ${compactionOptions.versions} versions, ${compactionOptions.rounds} rounds ` +
     `(${compactionOptions.baselineMs} ms baseline), reencrypt ${reencryptValues} values, ` +
+    `object path ${objectPathOptions.rounds} rounds x (${objectPathOptions.warmupMs} ms warm-up + ${objectPathOptions.phaseMs} ms) per writer count, ` +
     `etcd (when found) in the same rounds and fan-out at ${etcdWatchers} watchers, seeds fixed (bench/support/rng.ts)`
 
 const log = (line: string): void => console.log(line)
@@ -211,6 +217,9 @@ async function runSections(etcd: BenchEtcd | undefined): Promise<Results> {
     fanoutEtcd = await runEtcdFanout({ ...fanoutOptions, endpoint: etcd.endpoint, client: etcd.client, watchers: etcdWatchers, watchersPerStream: 100, drainMs: quick ? 2_000 : 30_000 })
   }
 
+  log('object path (codec + AES-GCM + store) vs KV path')
+  const objectPath = await runObjectPathBench(objectPathOptions)
+
   log('reencrypt: main thread vs reseal pool')
   const reencrypt = await runReencryptBench({ count: reencryptValues })
 
@@ -228,6 +237,7 @@ async function runSections(etcd: BenchEtcd | undefined): Promise<Results> {
     fanout,
     ...(fanoutEtcd === undefined ? {} : { fanoutEtcd }),
     reencrypt,
+    objectPath,
     etcd: etcdStart.info,
     charts: [],
     elapsedS: (performance.now() - started) / 1000,

@@ -18,6 +18,8 @@ import {
   putTable,
   rangeTable,
   reencryptTable,
+  objectPathTable,
+  objectStepsTable,
   scaleTable,
 } from './report.js'
 
@@ -223,8 +225,27 @@ ${markdownTable(reencryptTable(r.reencrypt))}
 `
 }
 
+/** Section 9: the object path against the KV path (issue 3). */
+function objectPathMd(r: Results): string {
+  const o = r.objectPath
+  return `## 9. Object path vs KV path
+
+A ~1 KiB Pod (${o.storedBytes} bytes stored: protobuf envelope, schema fields on the wire, the rest in
+unknownFields) created and read through \`ObjectStore\` on a store with AES-256-GCM encryption,
+against \`put\`/\`get\` of the very same stored bytes through the KV API on a store with identity
+encryption (bench/objects/object-path.bench.ts). Writes are durable (durability 'strict'), each
+writer count in paired rounds; "object cost" is the median over rounds of KV ops/s divided by
+object ops/s, i.e. what one object operation costs in KV operations (target, issue 3: <= 1.5x).
+Then the CPU of each step of the object path on its own (process.cpuUsage, median of 5 rounds).
+
+${markdownTable(objectPathTable(o))}
+
+${markdownTable(objectStepsTable(o))}
+`
+}
+
 export function benchmarksMd(r: Results): string {
-  return [headMd(r), putsAndGetsMd(r), casRangeCompactionMd(r), fanoutAndReencryptMd(r)].join('\n')
+  return [headMd(r), putsAndGetsMd(r), casRangeCompactionMd(r), fanoutAndReencryptMd(r), objectPathMd(r)].join('\n')
 }
 
 function fanoutEtcdText(r: Results): string {

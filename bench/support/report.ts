@@ -1,5 +1,6 @@
 // Turns results into text: a plain table for the console and the BENCHMARKS.md document.
 import type { ReencryptResult } from '../encryption/reencrypt.bench.js'
+import type { ObjectPathResults } from '../objects/object-path.bench.js'
 import type { PointSqlRow } from '../log/point-sql.bench.js'
 import { etcdFanoutLines, type EtcdFanoutRow } from '../watchcache/fanout-etcd.bench.js'
 import { fanoutLines, type FanoutResult } from '../watchcache/fanout.bench.js'
@@ -26,6 +27,7 @@ export interface Results {
   /** The same fan-out on etcd at one watcher count, when etcd ran. */
   fanoutEtcd?: EtcdFanoutRow
   reencrypt: ReencryptResult
+  objectPath: ObjectPathResults
   /** Whether etcd ran side by side, and which. */
   etcd: EtcdInfo
   /** Chart files written (paths relative to the repository root), empty when none were. */
@@ -173,6 +175,26 @@ export function rangeTable(r: RangeResult): Table {
   }
 }
 
+export function objectPathTable(r: ObjectPathResults): Table {
+  const rows = r.rows.map((row) => {
+    const kv = summarize(row.kv.latenciesMs)
+    const obj = summarize(row.objects.latenciesMs)
+    return [
+      row.operation,
+      int(median(row.kv.opsPerSec)),
+      int(median(row.objects.opsPerSec)),
+      `${ms(kv.p50)} / ${ms(kv.p99)}`,
+      `${ms(obj.p50)} / ${ms(obj.p99)}`,
+      ratio(row.costRatio),
+    ]
+  })
+  return { head: ['operation', 'KV ops/s', 'object ops/s', 'KV p50 / p99 ms', 'object p50 / p99 ms', 'object cost (KV = 1x)'], rows }
+}
+
+export function objectStepsTable(r: ObjectPathResults): Table {
+  return { head: ['step (one ~1 KiB Pod)', 'CPU us per call'], rows: r.steps.map((s) => [s.step, s.us.toFixed(1)]) }
+}
+
 export function reencryptTable(r: ReencryptResult): Table {
   const rows = r.storeRuns.map((s) => [`\`${s.task}\``, int(s.rewritten), (s.ms / 1000).toFixed(2), int(s.valuesPerSec), ratio(s.vsMainThread)])
   const main = r.reseal.mainMs
@@ -277,6 +299,11 @@ export function consoleReport(r: Results): string {
     'watch fan-out (one prefix, all watchers in this process)',
     ...fanoutLines(r.fanout),
     ...(r.fanoutEtcd === undefined ? [] : etcdFanoutLines(r.fanoutEtcd)),
+    '',
+    `object path: ~1 KiB Pod (${r.objectPath.storedBytes} B stored) through ObjectStore (protobuf + AES-GCM) vs the same bytes through the KV API (identity)`,
+    consoleTable(objectPathTable(r.objectPath)),
+    '',
+    consoleTable(objectStepsTable(r.objectPath)),
     '',
     `reencrypt: ${r.reencrypt.count} values of ${r.reencrypt.valueBytes} B, main thread vs a reseal pool of ${r.reencrypt.threads} threads`,
     consoleTable(reencryptTable(r.reencrypt)),

@@ -50,6 +50,10 @@ test('bench --quick runs every benchmark', { timeout: 90_000 }, (t) => {
     'reencrypt/store/main-thread/values=2000',
     'reencrypt/store/pool-2-threads/values=2000',
     'reseal/piscina-2-threads/values=2000/batch=512',
+    'create, 64 writers (strict)',
+    'get, 1 reader',
+    'codec encode',
+    'aes-gcm open',
   ]) {
     assert.ok(run.stdout.includes(task), `bench --quick output lacks ${task}:\n${run.stdout}`)
   }
@@ -64,7 +68,7 @@ test('bench --quick runs every benchmark', { timeout: 90_000 }, (t) => {
   }
   // The BENCHMARKS.md text renders every section and links every chart.
   const report = readFileSync(md, 'utf8')
-  for (const heading of ['## etcd side by side', '## Charts', '## 1. Durable puts', '## 4. CAS txns', '## 7. Watch fan-out', '## 8. Reencrypt: main thread vs a reseal pool']) {
+  for (const heading of ['## etcd side by side', '## Charts', '## 1. Durable puts', '## 4. CAS txns', '## 7. Watch fan-out', '## 8. Reencrypt: main thread vs a reseal pool', '## 9. Object path vs KV path']) {
     assert.ok(report.includes(heading), `the report lacks ${heading}`)
   }
   assert.ok(report.includes('`reencrypt/store/pool-2-threads/values=2000`'), 'the reencrypt table is missing')
