@@ -1,5 +1,7 @@
 // The part of the store the workload drives, declared here by its consumer (STYLE: the consumer
-// owns the interface). Store fits it structurally, so the workload never imports the wiring above it.
+// owns the interface): the ObjectStore runs on it (lease-kv.ts), and the monitor, compaction,
+// commit timing and the final checks use it directly. Store fits it structurally, so the workload
+// never imports the wiring above it.
 import type {
   CheckReport,
   CompactResponse,

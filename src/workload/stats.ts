@@ -11,8 +11,8 @@ export const categoryNames = [
   'list', // controller: paged range at one revision (initial list, relist)
   'reconcile', // controller: creates, CAS updates and deletes
   'deploy', // CI: CAS update of a Deployment's spec
-  'event', // put of an Event with a lease
-  'lease', // leaseGrant for events
+  'event', // ObjectStore.create of an Event with ttlSeconds (its lease grant included)
+  'lease', // the lease grant inside each event create, timed on its own (lease-kv.ts)
   'monitor', // status() and a health get
   'compact', // compaction to the revision seen one interval earlier
 ] as const
@@ -24,7 +24,7 @@ export class CategoryStats {
   ops = 0
   // Operations that failed with a storage error (counted, not retried further).
   errors = 0
-  // CAS compares that failed: each one cost a txn and a retry with the fresh value.
+  // Compares that failed: a lost CAS txn (retried with the fresh value) or a 409 on a stale copy (re-read).
   conflicts = 0
   // Operations that needed more than one attempt.
   retried = 0
