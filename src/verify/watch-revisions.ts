@@ -2,7 +2,7 @@
 // write that took the revision, or, at a revision no acknowledged write took, the events watchers
 // saw there explained by one write whose outcome is unknown. Replaying them in revision order (the
 // linearised order of writes) gives each event's createRevision, version and previous version.
-import { type History, type KvView, mayWrite, type Operation, type SimpleRequest } from './history.js'
+import { type History, type KvView, mayWrite, type Operation, operationAt, type SimpleRequest } from './history.js'
 import type { WatchEventRecord, WatchRecord } from './watch-history.js'
 
 /** An event the store must have emitted, with what it must carry. */
@@ -116,9 +116,9 @@ function sightings(watches: readonly WatchRecord[]): Map<number, Sighting[]> {
 
 /**
  * Content of the revisions nobody acknowledged: the events seen there must all come from one
- * unknown write, used for no other revision, invoked before any of them arrived and after every
- * acknowledged write with a lower revision... at least after those that returned before it was
- * invoked (REV9). Greedy in revision order; values unique per write make the choice unambiguous.
+ * unknown write, used for no other revision, invoked before any of them arrived, and at a
+ * revision above every acknowledged write that returned before it was invoked (REV9). Greedy in
+ * revision order; values unique per write make the choice unambiguous.
  */
 function explainGaps(history: History, watches: readonly WatchRecord[], table: RevisionTable, contents: Map<number, Content>): void {
   const floor = revisionFloor(history)
@@ -132,13 +132,12 @@ function explainGaps(history: History, watches: readonly WatchRecord[], table: R
     if (first === undefined) continue
     const arrived = Math.min(...seen.map((s) => watches[s.watcher]?.responses[s.response]?.time ?? Infinity))
     const candidate = unknown.find((i) => {
-      const op = history.operations[i]
-      if (op === undefined || used.has(i) || op.call > arrived || floor(op.call) >= revision) return false
+      const op = operationAt(history, i)
+      if (used.has(i) || op.call > arrived || floor(op.call) >= revision) return false
       const writes = possibleWrites(op)
       return seen.every((s) => writes.some((w) => same(w, s.event)))
     })
-    const op = candidate === undefined ? undefined : history.operations[candidate]
-    if (candidate === undefined || op === undefined) {
+    if (candidate === undefined) {
       const e = first.event
       table.problem = {
         kind: 'watch-phantom',
@@ -151,13 +150,13 @@ function explainGaps(history: History, watches: readonly WatchRecord[], table: R
     used.add(candidate)
     table.writer.set(revision, candidate)
     // Keep the writes seen, in the op's order; the rest of the op may or may not have run.
-    const writes = possibleWrites(op)
+    const writes = possibleWrites(operationAt(history, candidate))
     const keep = writes.filter((w) => seen.some((s) => same(w, s.event)))
     const doubt = writes.filter((w) => !keep.includes(w)).map((w) => w.key)
     contents.set(revision, { written: keep, op: candidate, doubt })
   }
   // Keys an unseen unknown write may have changed at some revision nobody watched.
-  const unseen = new Set(unknown.filter((i) => !used.has(i)).flatMap((i) => (history.operations[i] === undefined ? [] : possibleWrites(history.operations[i] as Operation).map((w) => w.key))))
+  const unseen = new Set(unknown.filter((i) => !used.has(i)).flatMap((i) => possibleWrites(operationAt(history, i)).map((w) => w.key)))
   contents.set(-1, { written: [], op: -1, doubt: [...unseen] })
 }
 

@@ -76,6 +76,16 @@ test('good: a put with an unknown outcome seen by the watchers at the revision n
   expectViolation([watchOf('w', all, 0, [...goodResponses(), ...tail])], 'watch-phantom', h)
 })
 
+test('bad: an unknown write seen at a revision below one acknowledged before it was invoked', () => {
+  // rev 2 and 4 acknowledged, 3 nobody acknowledged; the unknown put starts after rev 4 returned.
+  const h = new HistoryBuilder().put('c1', 0, 1, 'a', 'a1', 2).put('c1', 4, 5, 'b', 'b1', 4).unknownPut('c2', 6, 7, 'a', 'ax').build()
+  const seen = (rev: number): Array<[number, number, Ev[]]> => [
+    [1.5, 2, [put('a', 'a1', 2, 2, 1)]],
+    [6.5, 4, [put('a', 'ax', rev, 2, 2), put('b', 'b1', 4, 4, 1)]],
+  ]
+  expectViolation([watchOf('w', { key: 'a', rangeEnd: 'c', startRevision: 2 }, 0, seen(3))], 'watch-phantom', h)
+})
+
 test('good: an unknown write nobody saw leaves the counters of its key unchecked, not wrong', () => {
   const h = history()
   h.operations.push({ client: 'c3', call: 9.8, return: 12, request: { type: 'put', key: 'b', value: 'bx' }, outcome: { status: 'unknown', error: 'timeout' } })
