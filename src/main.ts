@@ -82,7 +82,15 @@ async function main(): Promise<number> {
   if (typeof options === 'number') return options
   const startedAt = new Date(realScheduler.now()).toISOString()
   // The key file and encryption config beside the database: made on the first run, reused after.
-  const atRest = prepareAtRest(options.dbPath)
+  let atRest
+  try {
+    atRest = prepareAtRest(options.dbPath)
+  } catch (err) {
+    // A bad or missing key file or config: say which (the message never holds key material).
+    if (!(err instanceof StorageError)) throw err
+    console.error(err.message)
+    return 1
+  }
   const store = await openStore({ path: options.dbPath, durability: options.durability, transformer: atRest.transformer, watchProgressNotifyIntervalMs: progressNotifyMs })
   console.log(
     `etchlog workload on ${options.dbPath} (revision ${store.revision}, compacted at ${store.compactRevision}): ` +

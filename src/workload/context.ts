@@ -58,9 +58,14 @@ export class ActorContext {
       return result
     } catch (err) {
       if (!(err instanceof StorageError)) throw err
-      this.stats.of(category).errors++
-      if (this.recentErrors.length < 10) this.recentErrors.push(`${category}: ${err.code}: ${err.message}`)
+      this.noteError(category, err)
       return undefined
     }
+  }
+
+  /** Counts a storage error under `category` and keeps its message if it is among the first ten. */
+  noteError(category: CategoryName, err: StorageError): void {
+    this.stats.of(category).errors++
+    if (this.recentErrors.length < 10) this.recentErrors.push(`${category}: ${err.code}: ${err.message}`)
   }
 }

@@ -8,6 +8,7 @@
 // cache may have missed changes: list again and resume, as the reflector does.
 import type { KubeObject } from '../codec/index.js'
 import { initialEventsEndAnnotation, type ObjectWatcher } from '../objects/index.js'
+import { StorageError } from '../util/index.js'
 import type { ActorContext } from './context.js'
 import type { CommitTimes } from './commit-times.js'
 import { keyOf } from './object-client.js'
@@ -105,10 +106,18 @@ export class Informer {
   /** One watch, from the revision reached (or with initial events when a watch-list must re-sync). */
   private async watchOnce(): Promise<WatchEnd> {
     const initial = this.needList && this.mode === 'watch-list'
-    const watcher = this.ctx.client.watch(this.prefix, {
-      allowWatchBookmarks: true,
-      ...(initial ? { sendInitialEvents: true } : { resourceVersion: String(this.revision) }),
-    })
+    let watcher: ObjectWatcher
+    try {
+      watcher = this.ctx.client.watch(this.prefix, {
+        allowWatchBookmarks: true,
+        ...(initial ? { sendInitialEvents: true } : { resourceVersion: String(this.revision) }),
+      })
+    } catch (err) {
+      // Refused at once (too many watchers, store closed): as an ERROR event would end it.
+      if (!(err instanceof StorageError)) throw err
+      this.ctx.noteError('list', err)
+      return 'error'
+    }
     this.watcher = watcher
     if (this.stopped) watcher.cancel()
     const started = this.ctx.scheduler.monotonicMs()

@@ -4,7 +4,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { WorkloadReport } from '../../src/workload/index.js'
@@ -61,4 +61,22 @@ test('SIGINT after the first progress line stops cleanly: exit 0, summary, check
   assert.equal(statSync(keyFile).mode & 0o777, 0o600)
   const key = readFileSync(keyFile, 'utf8').trim()
   assert.ok(!stdout.includes(key) && !stderr.includes(key) && !JSON.stringify(report).includes(key), 'the key was printed')
+})
+
+test('a config whose key file is gone stops npm start with exit 1 and a message naming the file', async (t) => {
+  const dir = tempDir()
+  t.after(() => dir.remove())
+  const db = join(dir.path, 'etchlog.db')
+  writeFileSync(join(dir.path, 'encryption-config.json'), JSON.stringify({ resources: [{ prefixes: ['/registry/pods/'], providers: [{ aesgcmHkdf: { keys: [{ name: 'key1', file: 'etchlog.key' }] } }] }] }))
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--duration', '1', '--db', db], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stderr = ''
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk
+  })
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
+  assert.equal(code, 1, stderr)
+  assert.match(stderr, /^encryption: cannot read key file .*etchlog\.key/m)
+  assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace')
+  assert.equal(existsSync(join(dir.path, 'etchlog.key')), false, 'no new key was made')
+  assert.equal(existsSync(db), false, 'the store was not opened')
 })
