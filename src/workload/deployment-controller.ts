@@ -60,12 +60,12 @@ export class DeploymentController extends Controller {
       'reconcile',
       () =>
         this.ctx.client.updateFrom(key, deployment, (d) => {
-            const status = record(d, 'status')
-            const generation = d.metadata.generation
-            if (status['observedGeneration'] === generation && status['replicas'] === replicas && status['updatedReplicas'] === replicas) return undefined
-            Object.assign(status, { observedGeneration: generation, replicas, updatedReplicas: replicas })
-            return d
-          }),
+          const status = record(d, 'status')
+          const generation = d.metadata.generation
+          if (status['observedGeneration'] === generation && status['replicas'] === replicas && status['updatedReplicas'] === replicas) return undefined
+          Object.assign(status, { observedGeneration: generation, replicas, updatedReplicas: replicas })
+          return d
+        }),
       (o) => o.attempts,
     )
   }
@@ -86,13 +86,13 @@ export class DeploymentController extends Controller {
       'reconcile',
       () =>
         this.ctx.client.updateFrom(pk, pod, (p) => {
-            if (p.metadata.labels?.['pod-template-hash'] === hash) return undefined
-            p.metadata.labels = { ...p.metadata.labels, 'pod-template-hash': hash }
-            const spec = record(p, 'spec')
-            spec['containers'] = field(template, 'containers')
-            p['status'] = { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'True', lastTransitionTime: this.ctx.clusterNow() }] }
-            return p
-          }),
+          if (p.metadata.labels?.['pod-template-hash'] === hash) return undefined
+          p.metadata.labels = { ...p.metadata.labels, 'pod-template-hash': hash }
+          const spec = record(p, 'spec')
+          spec['containers'] = field(template, 'containers')
+          p['status'] = { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'True', lastTransitionTime: this.ctx.clusterNow() }] }
+          return p
+        }),
       (o) => o.attempts,
     )
     return r?.written === true ? 1 : 0

@@ -53,17 +53,17 @@ export class NodeLifecycleController extends Controller {
       'reconcile',
       () =>
         this.ctx.client.updateFrom(key, cached, (node) => {
-            // Decide again on the fresh object: the kubelet may have posted meanwhile.
-            const [hb, isTainted] = heartbeatOf(node)
-            const nowSilent = this.ctx.clusterNowMs() - hb > cadence.nodeGraceMs
-            if (nowSilent === isTainted) return undefined
-            const spec = record(node, 'spec')
-            const taints = Array.isArray(spec['taints']) ? (spec['taints'] as unknown[]) : []
-            spec['taints'] = nowSilent
-              ? [...taints, { key: unreachableTaint, effect: 'NoExecute', timeAdded: this.ctx.clusterNow() }]
-              : taints.filter((t) => field(t, 'key') !== unreachableTaint)
-            return node
-          }),
+          // Decide again on the fresh object: the kubelet may have posted meanwhile.
+          const [hb, isTainted] = heartbeatOf(node)
+          const nowSilent = this.ctx.clusterNowMs() - hb > cadence.nodeGraceMs
+          if (nowSilent === isTainted) return undefined
+          const spec = record(node, 'spec')
+          const taints = Array.isArray(spec['taints']) ? (spec['taints'] as unknown[]) : []
+          spec['taints'] = nowSilent
+            ? [...taints, { key: unreachableTaint, effect: 'NoExecute', timeAdded: this.ctx.clusterNow() }]
+            : taints.filter((t) => field(t, 'key') !== unreachableTaint)
+          return node
+        }),
       (o) => o.attempts,
     )
     if (out?.written !== true) return
