@@ -2,7 +2,7 @@
 // strict (fsync per commit) store and runs concurrent workload loops until fsync fails, then
 // probes what the store does after the failure, and sends back its history and what it saw.
 //
-// Args: path ops
+// Args: path ops seed
 import { LogError, openStore, type Store } from '../../src/index.js'
 import type { Operation } from '../../src/verify/index.js'
 import { exitWithParent, reportFailure } from './child-process.js'
@@ -63,8 +63,8 @@ function send(m: FsyncWriterReport): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const [path, opsArg] = process.argv.slice(2)
-  if (path === undefined || opsArg === undefined) throw new Error('usage: fsync-writer path ops')
+  const [path, opsArg, seedArg] = process.argv.slice(2)
+  if (path === undefined || opsArg === undefined || seedArg === undefined) throw new Error('usage: fsync-writer path ops seed')
   exitWithParent()
   let store: Store
   try {
@@ -78,7 +78,7 @@ async function main(): Promise<void> {
   const kv = watched(store, seen)
   const recorder = new HistoryRecorder()
   const keys = defaultKeys(2)
-  await Promise.all([0, 1, 2].map((i) => runWorkload(kv, recorder, { client: `w${i}`, seed: 4242 + i, ops: Number(opsArg), keys })))
+  await Promise.all([0, 1, 2].map((i) => runWorkload(kv, recorder, { client: `w${i}`, seed: Number(seedArg) + i, ops: Number(opsArg), keys })))
   const report: FsyncWriterReport = { type: 'report', operations: recorder.operations, readOk: false }
   if (seen.first !== undefined) report.firstError = seen.first
   // Recorded too: if it did write, the history must account for its revision.
