@@ -6,9 +6,10 @@
 import { randomUUID } from 'node:crypto'
 import type { KubeObject, ObjectCodec } from '../codec/index.js'
 import type { KeyValue, TxnResponse } from '../mvcc/index.js'
-import { assert, bytesEqual, FutureRevisionError, InvalidArgumentError, prefixEnd, type Clock } from '../util/index.js'
+import { assert, bytesEqual, FutureRevisionError, InvalidArgumentError, LeaseNotFoundError, prefixEnd, type Clock } from '../util/index.js'
 import { AlreadyExistsError, ConflictError, InternalObjectError, NotFoundError, TooLargeResourceVersionError } from './errors.js'
 import { prepareKey } from './keys.js'
+import { LeaseManager } from './lease-manager.js'
 import { type CacheRead, readCache, SharedDecoder } from './cached-list.js'
 import { listObjects, type ListSource } from './list.js'
 import { deepFreeze, forCreate, forUpdate } from './object-data.js'
@@ -44,6 +45,8 @@ export class ObjectStore {
   private readonly newUid: () => string
   // Shared by this store's watchers, so an event they all receive is decoded once.
   private readonly decoder: EventDecoder
+  // Leases for creates with ttlSeconds, shared between objects of one TTL.
+  private readonly leases: LeaseManager
   // The watch cache's reads, when the store has a cache; objects they return are decoded once.
   private readonly cache: { read: CacheRead; decoder: SharedDecoder } | undefined
 
@@ -53,6 +56,7 @@ export class ObjectStore {
     this.clock = options.clock
     this.newUid = options.uid ?? randomUUID
     this.decoder = new EventDecoder(options.codec)
+    this.leases = new LeaseManager(options.kv, options.clock)
     const kv = this.kv
     const rangeFromCache = kv.rangeFromCache
     this.cache = rangeFromCache === undefined ? undefined : { read: (r) => rangeFromCache.call(kv, r), decoder: new SharedDecoder(options.codec) }
@@ -70,8 +74,9 @@ export class ObjectStore {
 
   /**
    * Stores a new object: AlreadyExists if the key is taken. Sets metadata.uid, creationTimestamp
-   * and generation 1; with ttlSeconds the object is attached to a new lease and expires with it.
-   * Returns the object as stored, with its resourceVersion.
+   * and generation 1; with ttlSeconds the object is attached to a lease and expires with it (the
+   * lease is shared with other objects of that TTL, so it may live up to 5 % (at most 60 s)
+   * longer: lease-manager.ts). Returns the object as stored, with its resourceVersion.
    */
   async create(key: string, object: KubeObject, options: CreateOptions = {}): Promise<KubeObject> {
     const k = prepareKey(key, false)
@@ -81,16 +86,26 @@ export class ObjectStore {
     const value = this.codec.encode(stored)
     // The object a get would return, copied now (before any await) rather than decoded later.
     const created = this.codec.decodedCopy(stored)
-    // A lease granted for a create that then loses to an existing key holds no keys and simply
-    // expires after its TTL; Kubernetes shares leases between objects for the same reason.
-    const lease = ttl === undefined ? 0 : (await this.kv.leaseGrant(ttl)).id
-    const r = await this.kv.txn({
-      compare: [{ key: k, target: 'MOD', result: 'EQUAL', value: 0 }],
-      success: [{ put: { key: k, value, lease } }],
-    })
-    if (!r.succeeded) throw new AlreadyExistsError(k)
-    created.metadata.resourceVersion = String(r.revision)
-    return created
+    for (let attempt = 0; ; attempt++) {
+      const lease = ttl === undefined ? 0 : await this.leases.leaseFor(ttl)
+      let r: TxnResponse
+      try {
+        r = await this.kv.txn({
+          compare: [{ key: k, target: 'MOD', result: 'EQUAL', value: 0 }],
+          success: [{ put: { key: k, value, lease } }],
+        })
+      } catch (err) {
+        // The shared lease was revoked by someone else since it was granted: grant a new one, once.
+        if (err instanceof LeaseNotFoundError && lease !== 0 && attempt === 0) {
+          this.leases.forget(lease)
+          continue
+        }
+        throw err
+      }
+      if (!r.succeeded) throw new AlreadyExistsError(k)
+      created.metadata.resourceVersion = String(r.revision)
+      return created
+    }
   }
 
   /**
