@@ -164,27 +164,43 @@ export class ObjectStore {
     const k = prepareKey(key, false)
     // Without ignoreNotFound, a missing key throws before tryUpdate runs, so a TryUpdate never sees undefined.
     const update = tryUpdate as TryUpsert
-    let state = await this.readState(k)
+    // Kubernetes' cachedExistingObject: start from the caller's copy and skip the read. Anything
+    // that copy decides on its own (a precondition failing, tryUpdate throwing, a no-op) is
+    // checked again against the store before it is believed.
+    let state = options.cachedExistingObject !== undefined ? this.cachedState(k, options.cachedExistingObject) : await this.readState(k)
+    let current = options.cachedExistingObject === undefined
     for (;;) {
       if (state === undefined && options.ignoreNotFound !== true) throw new NotFoundError(k)
-      checkPreconditions(k, options.preconditions, state?.object)
-      // Frozen, not copied (a third of the cost): tryUpdate returns a new object, sharing what it keeps.
-      const next = await update(state === undefined ? undefined : deepFreeze(state.object))
+      let next: KubeObject
+      try {
+        checkPreconditions(k, options.preconditions, state?.object)
+        // Frozen, not copied (a third of the cost): tryUpdate returns a new object, sharing what it keeps.
+        next = await update(state === undefined ? undefined : deepFreeze(state.object))
+      } catch (err) {
+        if (current) throw err
+        ;[state, current] = [await this.readState(k), true]
+        continue
+      }
       const stored = state === undefined ? forCreate(withoutVersion(next), this.newUid(), this.clock.now()) : forUpdate(state.object, next)
       const value = this.codec.encode(stored)
       // A stale value (under a retired encryption key) is rewritten even when unchanged: that is how re-encryption works.
-      if (state !== undefined && state.kv.stale !== true && bytesEqual(value, state.kv.value)) return this.decode(state.kv)
+      if (state !== undefined && state.kv.stale !== true && bytesEqual(value, state.kv.value)) {
+        if (current) return this.decode(state.kv)
+        ;[state, current] = [await this.readState(k), true]
+        continue
+      }
       const updated = this.codec.decodedCopy(stored) // before the await: a copy of what was encoded
       const r = await this.kv.txn({
         compare: [{ key: k, target: 'MOD', result: 'EQUAL', value: state?.kv.modRevision ?? 0 }],
-        success: [{ put: { key: k, value, lease: state?.kv.lease ?? 0 } }],
+        // A cached state does not know the key's lease: keep whatever it is.
+        success: [{ put: { key: k, value, ...(current ? { lease: state?.kv.lease ?? 0 } : { ignoreLease: true }) } }],
         failure: [{ range: { key: k } }],
       })
       if (r.succeeded) {
         updated.metadata.resourceVersion = String(r.revision)
         return updated
       }
-      state = this.elseState(r)
+      ;[state, current] = [this.elseState(r), true]
     }
   }
 
@@ -245,6 +261,18 @@ export class ObjectStore {
       if (err instanceof FutureRevisionError) throw new TooLargeResourceVersionError(err.revision, err.currentRevision, { cause: err })
       throw err
     }
+  }
+
+  /** A state built from the caller's copy of the object: its resourceVersion stands for the row's modRevision. */
+  private cachedState(key: string, object: KubeObject): State {
+    const rv = object.metadata?.resourceVersion
+    const modRevision = typeof rv === 'string' && /^[1-9][0-9]*$/.test(rv) ? Number(rv) : Number.NaN
+    if (!Number.isSafeInteger(modRevision)) {
+      throw new InvalidArgumentError(`objects: cachedExistingObject needs the resourceVersion it was read at, got ${JSON.stringify(rv)}`)
+    }
+    // Not stale as far as anyone knows: a stale row fails the byte comparison's refresh, or the CAS.
+    const kv: KeyValue = { key: Buffer.from(key, 'utf8'), value: this.codec.encode(object), modRevision, createRevision: 0, version: 0, lease: 0 }
+    return { kv, object }
   }
 
   private async readState(key: string): Promise<State | undefined> {

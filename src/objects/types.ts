@@ -96,6 +96,14 @@ export interface UpdateOptions {
   preconditions?: Preconditions
   /** A missing key is not NotFound: tryUpdate gets undefined and its result is created. */
   ignoreNotFound?: boolean
+  /**
+   * Kubernetes' cachedExistingObject: the caller's copy of the current object (e.g. from an
+   * informer or objects.get at "0"), with the resourceVersion it was read at. The update starts
+   * from it instead of reading the store; if it is out of date the CAS fails and the loop goes on
+   * with the fresh object, and a precondition failure, a tryUpdate error or a no-op seen on the
+   * copy is checked against the store before it is returned.
+   */
+  cachedExistingObject?: KubeObject
 }
 
 export interface DeleteOptions {
