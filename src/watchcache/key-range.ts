@@ -16,6 +16,11 @@ export class KeyRange {
     return compareBytes(key, this.start) >= 0 && (this.end === null || compareBytes(key, this.end) < 0)
   }
 
+  /** No key can be in it: an explicit end at or before the start (etcd refuses such a watch). */
+  get empty(): boolean {
+    return this.end !== undefined && this.end !== null && compareBytes(this.start, this.end) >= 0
+  }
+
   /** Equal ranges share an id, so watchers on one range share the matching work. */
   get id(): string {
     const end = this.end === undefined ? '=' : this.end === null ? '*' : this.end.toString('hex')

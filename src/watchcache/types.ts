@@ -78,6 +78,8 @@ export interface CachedRange {
 /** Reasons on canceled responses (stable strings: clients may match them). */
 export const cancelReasons = Object.freeze({
   compacted: 'mvcc: required revision has been compacted',
+  /** etcd's answer to a watch whose range holds no key (key >= rangeEnd). */
+  emptyRange: 'mvcc: watcher range is empty',
   /** A prefix: the full reason adds the counts. */
   overflow: 'watch: buffer overflow',
   closed: 'store closed',

@@ -113,6 +113,9 @@ export class WatchCache implements WatcherHost, CatchUpContext {
     }
     if (request.signal?.aborted === true) {
       w.end({ revision: this.revision, events: [], canceled: true, cancelReason: cancelReasons.aborted }, true)
+    } else if (spec.range.empty) {
+      // etcd (mvcc ErrEmptyWatcherRange): created and canceled at once; nothing could ever match.
+      w.end({ revision: this.revision, events: [], canceled: true, cancelReason: cancelReasons.emptyRange }, true)
     } else if (w.startRevision < this.compactRevision) {
       // W5: below the compaction point; exactly at it is valid.
       this.compacted(w, this.compactRevision)

@@ -2,7 +2,7 @@
 // ../shared/reference/etcd-semantics.md §6 named in each test).
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { FakeClock, InvalidArgumentError, StoreClosedError } from '../../src/index.js'
+import { cancelReasons, FakeClock, InvalidArgumentError, StoreClosedError } from '../../src/index.js'
 import { openTestStore } from '../support/temp-store.js'
 import { Reader, show } from '../support/watch-reader.js'
 
@@ -26,6 +26,20 @@ test('W2: key, prefix, rangeEnd, "\\0" end, and the empty key as "\\x00"', async
   assert.deepEqual(await zero.until(6), ['PUT \x00@6=5'])
   assert.deepEqual(await all.until(6), ['PUT a@2=1', 'PUT b@3=2', 'PUT bz@4=3', 'PUT c@5=4', 'PUT \x00@6=5'])
   assert.throws(() => store.watch({ key: 'a', prefix: true, rangeEnd: 'b' }), InvalidArgumentError)
+})
+
+test('W2: a watch whose range is empty (key >= rangeEnd) is canceled at once, as etcd answers it', async (t) => {
+  const { store } = await openTestStore(t)
+  for (const [key, rangeEnd] of [['b', 'b'], ['c', 'b']] as const) {
+    const w = store.watch({ key, rangeEnd, startRevision: 1 })
+    store.requestProgress() // a live watcher would answer with a progress response: fail fast
+    const first = await w.next()
+    assert.equal(first.done, false)
+    assert.deepEqual({ ...first.value, revision: 0 }, { revision: 0, events: [], canceled: true, cancelReason: cancelReasons.emptyRange }, `${key}..${rangeEnd}`)
+    assert.equal((await w.next()).done, true)
+  }
+  await store.put('b', '1')
+  assert.equal(store.watcherCount, 0, 'nothing is left registered')
 })
 
 test('W3: startRevision is inclusive, 0 is now, a future revision waits, a negative one is refused', async (t) => {
