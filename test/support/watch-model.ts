@@ -55,6 +55,14 @@ export interface Opened {
 }
 
 /** RG1/W2 on hex strings: the keys a watch request covers. */
+/** An explicit rangeEnd (not "\0") at or before the start key ("" being "\x00"). */
+export function emptyRange(cmd: WatchCommand): boolean {
+  const end = cmd.end.rangeEnd
+  if (end === undefined || end.length === 0 || (end.length === 1 && end[0] === 0)) return false
+  const start = cmd.key.length === 0 ? Buffer.from([0]) : Buffer.from(cmd.key)
+  return Buffer.compare(start, Buffer.from(end)) >= 0
+}
+
 export function inRange(cmd: WatchCommand, key: Uint8Array): boolean {
   const k = hex(key)
   const start = cmd.key.length === 0 ? '00' : hex(cmd.key)
@@ -93,6 +101,13 @@ export async function drain(store: Store, o: Opened, revision: number): Promise<
 export function check(o: Opened, history: readonly KvEvent[], finalCompact: number): void {
   const rs: WatchResponse[] = o.reader.responses
   const label = JSON.stringify({ ...o.cmd, key: hex(o.cmd.key), start: o.start })
+  if (emptyRange(o.cmd)) {
+    // etcd refuses a range no key can be in: one canceled response, nothing else (W2).
+    assert.equal(rs.length, 1, label)
+    assert.equal(rs[0]?.canceled, true, label)
+    assert.equal(rs[0]?.cancelReason, cancelReasons.emptyRange, label)
+    return
+  }
   if (o.start < o.compactAtOpen) {
     assert.equal(rs.length, 1, label)
     assert.equal(rs[0]?.canceled, true, label)
