@@ -74,7 +74,8 @@ function readToken(bytes: Uint8Array, start: number, lengthMax: number): { text:
     const b = bytes[i] as number
     if (b === colon) {
       if (i === start) return undefined
-      return { text: Buffer.from(bytes.subarray(start, i)).toString('latin1'), next: i + 1 }
+      // Printable ASCII, at most a few dozen bytes: char codes beat copying into a Buffer to decode it.
+      return { text: String.fromCharCode.apply(null, bytes.subarray(start, i) as unknown as number[]), next: i + 1 }
     }
     if (b < 0x21 || b > 0x7e) return undefined
   }
