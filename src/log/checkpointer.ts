@@ -5,6 +5,27 @@
 // thread starts with the first wake-up, so short-lived stores never pay for it.
 import { Worker } from 'node:worker_threads'
 
+/**
+ * How the log estimates WAL growth and keeps the WAL in check (the numbers the Checkpointer is
+ * driven by). With the checkpoint thread, the main connection checkpoints only if the WAL passes
+ * `autocheckpointBackstopPages` (a backstop, e.g. if the thread falls behind); the thread is woken
+ * when the WAL has grown by about SQLite's default auto-checkpoint size (1000 pages of 4 KiB).
+ */
+export const walBudget = Object.freeze({
+  autocheckpointBackstopPages: 16_384,
+  bytesPerCheckpoint: 4 * 1024 * 1024,
+  // Per commit: a few pages always change (meta, index interior pages), and each appended row
+  // lands in the table and in two indexes.
+  bytesPerCommit: 3 * 4096,
+  bytesPerRowOverhead: 96,
+  // A delete dirties a table page and an index page wherever the row sits: count a good part of a
+  // page per removed row (measured: compaction grew the WAL about 4x faster than key + 96 bytes).
+  bytesPerRemovedRow: 1024,
+  // After a checkpoint lets SQLite restart the WAL, the file is cut back to this size, so a burst
+  // (a large compaction) does not leave a WAL of its high-water mark on disk.
+  fileKeepBytes: 16 * 1024 * 1024,
+})
+
 export class Checkpointer {
   // The worker thread, once started; its exit promise resolves when it has closed its connection.
   private worker: { thread: Worker; exited: Promise<void> } | undefined

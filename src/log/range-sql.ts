@@ -6,9 +6,17 @@
 
 // A LIMIT bound from JavaScript arrives as a floating-point value; SQLite then takes a much
 // slower path (a point read costs 3x). Casting it keeps the integer fast path.
+import type { Interval } from './rows.js'
+
 const LIMIT = 'LIMIT CAST(@limit AS INTEGER)'
 
 export type IntervalShape = 'point' | 'bounded' | 'unbounded'
+
+/** The statement shape of an interval and its bound parameters. */
+export function intervalShape(interval: Interval): { shape: IntervalShape; start: Buffer; end: Buffer | null } {
+  if ('point' in interval) return { shape: 'point', start: interval.point, end: null }
+  return { shape: interval.end === null ? 'unbounded' : 'bounded', start: interval.start, end: interval.end }
+}
 
 export interface RangeShape {
   interval: IntervalShape

@@ -4,11 +4,11 @@
 import Database from 'better-sqlite3'
 import { mkdirSync, statSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { CorruptionError, LogError, StorageError, assert } from '../util/index.js'
-import { Checkpointer } from './checkpointer.js'
+import { CorruptionError, LogError, assert } from '../util/index.js'
+import { Checkpointer, walBudget } from './checkpointer.js'
 import { compactStep, firstIdAtRevision, type CompactStepResult } from './compaction-sql.js'
 import { LeaseTable } from './lease-table.js'
-import { countSql, rangeSql, type IntervalShape } from './range-sql.js'
+import { countSql, intervalShape, rangeSql } from './range-sql.js'
 import {
   logRow,
   rangeRow,
@@ -24,6 +24,7 @@ import {
   type WriteTx,
 } from './rows.js'
 import { FORMAT, schemaSql } from './schema.js'
+import { isIoError, toLogError } from './sqlite-errors.js'
 import { Statements, type Statement } from './statements.js'
 
 export interface SqliteLogOptions {
@@ -43,42 +44,8 @@ export interface SqliteLogOptions {
   readOnly?: boolean
 }
 
-// With the checkpoint thread, the main connection checkpoints only if the WAL passes this many
-// pages (a backstop, e.g. if the thread falls behind). The thread is woken when the WAL has grown
-// by about SQLite's default auto-checkpoint size (1000 pages of 4 KiB).
-const AUTOCHECKPOINT_BACKSTOP_PAGES = 16_384
-const WAL_BYTES_PER_CHECKPOINT = 4 * 1024 * 1024
-// WAL estimate per commit: a few pages always change (meta, index interior pages), and each
-// appended row lands in the table and in two indexes.
-const WAL_BYTES_PER_COMMIT = 3 * 4096
-const WAL_BYTES_PER_ROW_OVERHEAD = 96
-// A delete dirties a table page and an index page wherever the row sits: count a good part of a
-// page per removed row (measured: compaction grew the WAL about 4x faster than key + 96 bytes).
-const WAL_BYTES_PER_REMOVED_ROW = 1024
-// After a checkpoint lets SQLite restart the WAL, the file is cut back to this size, so a burst
-// (a large compaction) does not leave a WAL of its high-water mark on disk.
-const WAL_FILE_KEEP_BYTES = 16 * 1024 * 1024
-
 const READ: Tx = Object.freeze({ __read: true })
 const WRITE: WriteTx = Object.freeze({ __read: true, __write: true })
-
-function toLogError(err: unknown, doing: string): unknown {
-  if (err instanceof StorageError) return err
-  if (err instanceof Database.SqliteError && err.code === 'SQLITE_FULL') {
-    return new LogError(`log: database space exceeded (${doing}); compact to free space`, err.code, {
-      cause: err,
-    })
-  }
-  if (err instanceof Database.SqliteError) {
-    return new LogError(`log: ${doing} failed: ${err.message} (${err.code})`, err.code, { cause: err })
-  }
-  return err
-}
-
-function shapeOf(interval: Interval): { shape: IntervalShape; start: Buffer; end: Buffer | null } {
-  if ('point' in interval) return { shape: 'point', start: interval.point, end: null }
-  return { shape: interval.end === null ? 'unbounded' : 'bounded', start: interval.start, end: interval.end }
-}
 
 function fileSize(path: string): number {
   // The WAL exists while a connection is open; if it was just removed, its size is 0.
@@ -136,9 +103,9 @@ export class SqliteLog {
     }
     this.dataVersion = this.stmt('PRAGMA data_version').pluck().get() as number
     if (options.path !== ':memory:' && options.checkpointThread !== false && !readOnly) {
-      this.db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_BACKSTOP_PAGES}`)
-      this.db.pragma(`journal_size_limit = ${WAL_FILE_KEEP_BYTES}`)
-      this.checkpointer = new Checkpointer(options.path, options.busyTimeoutMs, WAL_BYTES_PER_CHECKPOINT)
+      this.db.pragma(`wal_autocheckpoint = ${walBudget.autocheckpointBackstopPages}`)
+      this.db.pragma(`journal_size_limit = ${walBudget.fileKeepBytes}`)
+      this.checkpointer = new Checkpointer(options.path, options.busyTimeoutMs, walBudget.bytesPerCheckpoint)
     }
   }
 
@@ -189,7 +156,7 @@ export class SqliteLog {
     try {
       result = fn(WRITE)
       this.commit()
-      this.checkpointer?.committed(WAL_BYTES_PER_COMMIT + 2 * this.appendedBytes)
+      this.checkpointer?.committed(walBudget.bytesPerCommit + 2 * this.appendedBytes)
     } catch (err) {
       if (this.db.inTransaction) this.stmt('ROLLBACK').run()
       throw toLogError(err, 'write transaction')
@@ -203,7 +170,7 @@ export class SqliteLog {
     try {
       this.stmt('COMMIT').run()
     } catch (err) {
-      if (err instanceof Database.SqliteError && err.code.startsWith('SQLITE_IOERR')) this.commitFailure = new LogError(`log: commit failed: ${err.message} (${err.code})`, err.code, { cause: err })
+      if (isIoError(err)) this.commitFailure = new LogError(`log: commit failed: ${err.message} (${err.code})`, err.code, { cause: err })
       throw err
     }
   }
@@ -294,7 +261,7 @@ export class SqliteLog {
   }
 
   range(_tx: Tx, q: { interval: Interval; revision: number | undefined; limit: number; withValues: boolean }): RangeRow[] {
-    const { shape, start, end } = shapeOf(q.interval)
+    const { shape, start, end } = intervalShape(q.interval)
     const historical = q.revision !== undefined
     const statement = this.sql.shaped(`r:${shape}:${historical}:${q.withValues}`, () =>
       rangeSql({ interval: shape, historical, withValues: q.withValues }),
@@ -306,7 +273,7 @@ export class SqliteLog {
   }
 
   count(_tx: Tx, interval: Interval, revision: number | undefined): number {
-    const { shape, start, end } = shapeOf(interval)
+    const { shape, start, end } = intervalShape(interval)
     const params: Record<string, unknown> = { start }
     if (shape === 'bounded') params['end'] = end
     if (revision !== undefined) params['rev'] = revision
@@ -316,7 +283,7 @@ export class SqliteLog {
 
   append(_tx: WriteTx, row: Omit<LogRow, 'id'>): LogId {
     assert((row.version === 0) === (row.value === null), 'log: a tombstone, and only a tombstone, has no value')
-    this.appendedBytes += row.key.length + (row.value?.length ?? 0) + WAL_BYTES_PER_ROW_OVERHEAD
+    this.appendedBytes += row.key.length + (row.value?.length ?? 0) + walBudget.bytesPerRowOverhead
     const info = this.mutate(() =>
       this.stmt('INSERT INTO log (rev, key, create_rev, version, lease, value) VALUES (?, ?, ?, ?, ?, ?)').run(
         row.rev,
@@ -374,7 +341,7 @@ export class SqliteLog {
 
   compactStep(_tx: WriteTx, revision: number, cursor: number, rowsMax: number): CompactStepResult {
     const step = this.mutate(() => compactStep(this.sql, revision, cursor, rowsMax))
-    this.appendedBytes += step.removedKeyBytes + step.removed * WAL_BYTES_PER_REMOVED_ROW
+    this.appendedBytes += step.removedKeyBytes + step.removed * walBudget.bytesPerRemovedRow
     return step
   }
 
