@@ -31,6 +31,11 @@ export class LeaseManager {
   // Grants in flight per TTL, so concurrent creates wait for one grant rather than each granting.
   private readonly pending = new Map<number, Promise<SharedLease>>()
 
+  /** TTLs with a lease on hand (for tests: expired ones are dropped at the next grant). */
+  get ttlsHeld(): number {
+    return this.leases.size
+  }
+
   constructor(
     private readonly kv: Pick<ObjectKv, 'leaseGrant'>,
     private readonly clock: Clock,
@@ -77,6 +82,8 @@ export class LeaseManager {
     const r = await this.kv.leaseGrant(ttlSeconds + reuseMs / 1000)
     // Measured from before the grant: the lease's real expiry is no earlier than this.
     const lease = { id: r.id, expiresMs: startMs + r.ttl * 1000, attached: 0 }
+    // One entry per TTL in use: drop the expired ones, so callers with many TTLs do not pile them up.
+    for (const [ttl, old] of this.leases) if (old.expiresMs <= startMs) this.leases.delete(ttl)
     this.leases.set(ttlSeconds, lease)
     return lease
   }

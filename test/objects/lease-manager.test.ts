@@ -49,6 +49,10 @@ test('creates of one TTL share a lease until it would outlive them by more than 
   assert.deepEqual(g.granted, [630, 630])
   assert.notEqual(await m.leaseFor(100), second, 'another TTL gets its own lease')
   assert.deepEqual(g.granted, [630, 630, 105])
+  assert.equal(m.ttlsHeld, 2)
+  clock.advance(700_000) // both leases have expired
+  await m.leaseFor(7)
+  assert.equal(m.ttlsHeld, 1, 'expired leases are dropped when the next one is granted')
 })
 
 test('concurrent creates wait for one grant; a lease takes at most objectsPerLeaseMax objects', async () => {
