@@ -1,7 +1,6 @@
 // Events, as kube-apiserver stores them: each create carries a TTL (ttlSeconds), so the store
-// attaches a lease and the event disappears after --event-ttl. ObjectStore grants one lease per
-// event; kube-apiserver's lease manager shares one for 60 s or 1,000 objects (lease_manager.go),
-// a saving the object layer does not make (yet): see docs/workload.md.
+// attaches a lease and the event disappears after --event-ttl. The object layer shares leases
+// between events of one TTL, as kube-apiserver's lease manager does (src/objects/lease-manager.ts).
 import type { ActorContext } from './context.js'
 import { eventObject, prefixes, type EventSubject } from './objects.js'
 

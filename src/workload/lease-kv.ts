@@ -1,7 +1,7 @@
 // The key-value side the ObjectStore runs on: the store itself, with its lease grants counted.
-// ObjectStore.create({ ttlSeconds }) grants one lease per object inside the call (it has no
-// lease manager that shares leases, as kube-apiserver's does), so the grants are seen here: each
-// is timed under the 'lease' category and its id kept, to count at the end how many expired.
+// ObjectStore.create({ ttlSeconds }) grants its leases inside the call (shared per TTL by the
+// object layer's lease manager, as kube-apiserver's are), so the grants are seen here: each is
+// timed under the 'lease' category and its id kept, to count at the end how many expired.
 import type { LeaseGrantResponse, RangeRequest, RangeResponse, TxnRequest, TxnResponse, KeyValue } from '../mvcc/index.js'
 import type { KvWatcher, ObjectKv } from '../objects/index.js'
 import { StorageError } from '../util/index.js'

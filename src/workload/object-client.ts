@@ -84,17 +84,17 @@ export class ObjectClient {
    * client-go's RetryOnConflict; the fifth conflict is thrown. No copy: a plain update.
    */
   async updateFrom(key: string, cached: KubeObject | undefined, tryUpdate: TryUpdate): Promise<UpdateOutcome> {
-    let resourceVersion = cached?.metadata.resourceVersion
+    let copy = cached
     let attempts = 0
     for (let conflicts = 1; ; conflicts++) {
-      const out = await this.guaranteed(key, tryUpdate, resourceVersion)
+      const out = await this.guaranteed(key, tryUpdate, copy)
       if (!('conflict' in out)) return { ...out, attempts: attempts + out.attempts }
       // The failed call's tries each lost a compare: a CAS txn, or the precondition check.
       attempts += Math.max(1, out.tries)
       if (conflicts >= conflictTriesMax) throw out.conflict
       const fresh = await this.get(key)
       if (fresh === undefined) return { written: false, missing: true, attempts: attempts + 1, object: undefined }
-      resourceVersion = fresh.metadata.resourceVersion
+      copy = fresh
     }
   }
 
@@ -141,22 +141,26 @@ export class ObjectClient {
    * resourceVersion moved past the one the last try started from. A failed precondition comes
    * back as `conflict` (with the tries made before it) for updateFrom to retry.
    */
-  private async guaranteed(
-    key: string,
-    tryUpdate: TryUpdate,
-    resourceVersion: string | undefined,
-  ): Promise<UpdateOutcome | { conflict: ConflictError; tries: number }> {
+  /**
+   * One GuaranteedUpdate. With a copy (a PUT), its resourceVersion is the precondition and the
+   * copy is the cachedExistingObject, as kube-apiserver passes its watch cache's object: no read
+   * when the copy is current.
+   */
+  private async guaranteed(key: string, tryUpdate: TryUpdate, copy: KubeObject | undefined): Promise<UpdateOutcome | { conflict: ConflictError; tries: number }> {
+    const resourceVersion = copy?.metadata.resourceVersion
     let tries = 0
     let seen: string | undefined
     try {
       const object = await this.objects.guaranteedUpdate(
         key,
         (current) => {
-          tries++
+          // A try per version seen: re-checking a no-op seen on the cached copy against the
+          // store at the same version is not a lost compare.
+          if (current.metadata.resourceVersion !== seen) tries++
           seen = current.metadata.resourceVersion
           return tryUpdate(structuredClone(current)) ?? current
         },
-        resourceVersion === undefined ? {} : { preconditions: { resourceVersion } },
+        copy === undefined || resourceVersion === undefined ? {} : { preconditions: { resourceVersion }, cachedExistingObject: copy },
       )
       assert(seen !== undefined, 'workload: an update ran its change at least once')
       return { written: object.metadata.resourceVersion !== seen, missing: false, attempts: tries, object }
