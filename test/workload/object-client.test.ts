@@ -7,6 +7,7 @@ import { codec, ObjectStore, type Store } from '../../src/index.js'
 import { listPageSize, ObjectClient } from '../../src/workload/object-client.js'
 import { realScheduler } from './real-scheduler.js'
 import { openWorkloadStore } from './workload-store.js'
+import { kvOver } from '../support/object-store.js'
 
 const configMap = (name: string, data: Record<string, string>): codec.KubeObject => ({
   apiVersion: 'v1',
@@ -90,4 +91,20 @@ test('list pages through continue tokens, all at the first page\'s revision, wit
   assert.equal(all.revision, revision)
   const odd = await c.list('/registry/configmaps/ns/', { labelSelector: 'odd=1' })
   assert.equal(odd.items.length, count / 2)
+})
+
+test('updateFrom a current copy passes it as cachedExistingObject: no read of the store', async (t) => {
+  const { store } = await openWorkloadStore(t)
+  let reads = 0
+  const kv = kvOver(store, {
+    get: (k, options) => {
+      reads++
+      return store.get(k, options)
+    },
+  })
+  const objects = new ObjectStore({ kv, codec: new codec.ObjectCodec(codec.defaultRegistry()), clock: realScheduler })
+  const c = new ObjectClient(objects)
+  const cached = await objects.create(key('a'), configMap('a', { v: '1' }))
+  const out = await c.updateFrom(key('a'), cached, (o) => ({ ...o, data: { v: '2' } }))
+  assert.deepEqual([out.written, out.attempts, data(out.object), reads], [true, 1, { v: '2' }, 0])
 })
