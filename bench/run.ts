@@ -20,6 +20,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { parseArgs } from 'node:util'
 import { runPointSqlBench } from './log/point-sql.bench.js'
+import { runObjectListBench, type ObjectListOptions } from './objects/list.bench.js'
 import { runObjectPathBench, type ObjectPathOptions } from './objects/object-path.bench.js'
 import { runCompactionBench, type CompactionBenchOptions } from './mvcc/compaction.bench.js'
 import { populate } from './mvcc/populate.js'
@@ -88,6 +89,10 @@ const objectPathOptions: ObjectPathOptions = quick
   ? { writers: [1, 64], readKeys: 200, readers: 1, rounds: 1, warmupMs: 20, phaseMs: 150, microIterations: 200 }
   : { writers: [1, 8, 64], readKeys: 10_000, readers: 1, rounds: positive(flags.rounds, 5, 'rounds'), warmupMs: 300, phaseMs: 2000, microIterations: 5000 }
 
+const objectListOptions: ObjectListOptions = quick
+  ? { pods: 300, rounds: 1, timeMs: 30, warmupMs: 5 }
+  : { pods: 10_000, rounds: 3, timeMs: 2000, warmupMs: 300 }
+
 const reencryptValues = positive(flags['reencrypt-values'], quick ? 2_000 : 100_000, 'reencrypt-values')
 // etcd holds the pop keys of the range section; its gets run at the smallest scale size that fits.
 const etcdKeys = rangeKeys
@@ -104,6 +109,7 @@ const settings = quick
     `compaction history ${compactionOptions.keys} keys x ${compactionOptions.versions} versions, ${compactionOptions.rounds} rounds ` +
     `(${compactionOptions.baselineMs} ms baseline), reencrypt ${reencryptValues} values, ` +
     `object path ${objectPathOptions.rounds} rounds x (${objectPathOptions.warmupMs} ms warm-up + ${objectPathOptions.phaseMs} ms) per writer count, ` +
+    `object lists of ${objectListOptions.pods} pods ${objectListOptions.rounds} rounds x ${objectListOptions.timeMs} ms per task, ` +
     `etcd (when found) in the same rounds and fan-out at ${etcdWatchers} watchers, seeds fixed (bench/support/rng.ts)`
 
 const log = (line: string): void => console.log(line)
@@ -219,6 +225,8 @@ async function runSections(etcd: BenchEtcd | undefined): Promise<Results> {
 
   log('object path (codec + AES-GCM + store) vs KV path')
   const objectPath = await runObjectPathBench(objectPathOptions)
+  log('object lists: store vs watch cache')
+  const objectList = await runObjectListBench(objectListOptions)
 
   log('reencrypt: main thread vs reseal pool')
   const reencrypt = await runReencryptBench({ count: reencryptValues })
@@ -238,6 +246,7 @@ async function runSections(etcd: BenchEtcd | undefined): Promise<Results> {
     ...(fanoutEtcd === undefined ? {} : { fanoutEtcd }),
     reencrypt,
     objectPath,
+    objectList,
     etcd: etcdStart.info,
     charts: [],
     elapsedS: (performance.now() - started) / 1000,

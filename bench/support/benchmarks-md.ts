@@ -20,6 +20,7 @@ import {
   reencryptTable,
   objectPathTable,
   objectStepsTable,
+  objectListTable,
   scaleTable,
 } from './report.js'
 
@@ -241,6 +242,14 @@ Then the CPU of each step of the object path on its own (process.cpuUsage, media
 ${markdownTable(objectPathTable(o))}
 
 ${markdownTable(objectStepsTable(o))}
+
+Lists of ${r.objectList.pods.toLocaleString('en-US')} such Pods (encrypted) from the store (resourceVersion "": a range, then decrypt
+and decode each value) and from the watch cache's current state (resourceVersion "0", or
+NotOlderThan with a limit: objects decoded once per version and shared), tinybench rounds with the
+task order rotated (bench/objects/list.bench.ts). The first cached list loads the state and
+decodes everything: ${r.objectList.firstCachedMs.toFixed(0)} ms.
+
+${markdownTable(objectListTable(r.objectList))}
 `
 }
 

@@ -1,6 +1,7 @@
 // Turns results into text: a plain table for the console and the BENCHMARKS.md document.
 import type { ReencryptResult } from '../encryption/reencrypt.bench.js'
 import type { ObjectPathResults } from '../objects/object-path.bench.js'
+import type { ObjectListResults } from '../objects/list.bench.js'
 import type { PointSqlRow } from '../log/point-sql.bench.js'
 import { etcdFanoutLines, type EtcdFanoutRow } from '../watchcache/fanout-etcd.bench.js'
 import { fanoutLines, type FanoutResult } from '../watchcache/fanout.bench.js'
@@ -28,6 +29,7 @@ export interface Results {
   fanoutEtcd?: EtcdFanoutRow
   reencrypt: ReencryptResult
   objectPath: ObjectPathResults
+  objectList: ObjectListResults
   /** Whether etcd ran side by side, and which. */
   etcd: EtcdInfo
   /** Chart files written (paths relative to the repository root), empty when none were. */
@@ -191,6 +193,11 @@ export function objectPathTable(r: ObjectPathResults): Table {
   return { head: ['operation', 'KV ops/s', 'object ops/s', 'KV p50 / p99 ms', 'object p50 / p99 ms', 'object cost (KV = 1x)'], rows }
 }
 
+export function objectListTable(r: ObjectListResults): Table {
+  const rows = r.rows.map((row) => [`\`${row.task}\``, ms(row.latency.p50), ms(row.latency.p99), ratio(row.vsStore)])
+  return { head: ['task', 'p50 ms', 'p99 ms', 'p50 vs store list'], rows }
+}
+
 export function objectStepsTable(r: ObjectPathResults): Table {
   return { head: ['step (one ~1 KiB Pod)', 'CPU us per call'], rows: r.steps.map((s) => [s.step, s.us.toFixed(1)]) }
 }
@@ -304,6 +311,9 @@ export function consoleReport(r: Results): string {
     consoleTable(objectPathTable(r.objectPath)),
     '',
     consoleTable(objectStepsTable(r.objectPath)),
+    '',
+    `object lists of ${r.objectList.pods} encrypted pods: store (rv "") vs watch cache (rv "0"); first cached list (loads and decodes) ${ms(r.objectList.firstCachedMs)} ms`,
+    consoleTable(objectListTable(r.objectList)),
     '',
     `reencrypt: ${r.reencrypt.count} values of ${r.reencrypt.valueBytes} B, main thread vs a reseal pool of ${r.reencrypt.threads} threads`,
     consoleTable(reencryptTable(r.reencrypt)),

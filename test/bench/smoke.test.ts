@@ -54,6 +54,8 @@ test('bench --quick runs every benchmark', { timeout: 90_000 }, (t) => {
     'get, 1 reader',
     'codec encode',
     'aes-gcm open',
+    'objects/list/pods=300/store (rv "")',
+    'objects/list/pods=300/cache/limit=500 (NotOlderThan, first page)',
   ]) {
     assert.ok(run.stdout.includes(task), `bench --quick output lacks ${task}:\n${run.stdout}`)
   }
