@@ -14,6 +14,8 @@ import protobuf from 'protobufjs'
 import { KindRegistry, ObjectCodec, defaultRegistry, magic, type KubeObject } from '../../src/codec/index.js'
 import { shippedProtoDir } from '../../src/codec/index.js'
 import { oracleDecode, oracleEncode } from '../support/codec-oracle/oracle-codec.js'
+import { InvalidValue } from '../../src/codec/codec-error.js'
+import { InvalidArgumentError } from '../../src/util/index.js'
 import { json, registeredObject } from './arbitraries.js'
 
 const runs = Number(process.env['ETCHLOG_CODEC_RUNS'] ?? 300)
@@ -21,15 +23,30 @@ const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url))
 const widgetRegistry = () =>
   new KindRegistry().loadProtoFiles(['widget.proto'], { includeDirs: [fixtures] }).register({ apiVersion: 'example.com/v1', kind: 'Widget', messageType: 'example.v1.Widget' })
 
+/**
+ * The same bytes as the reference encoder and the same object back; or, for an object the
+ * reference refuses (a "__proto__" key, say), a refusal here too: InvalidArgumentError.
+ */
+function sameAsOracle(registry: KindRegistry, codec: ObjectCodec, object: KubeObject, resourceVersion: number): void {
+  let expected: Uint8Array
+  try {
+    expected = oracleEncode(registry, object)
+  } catch (err) {
+    if (!(err instanceof InvalidValue)) throw err
+    assert.throws(() => codec.encode(object), InvalidArgumentError)
+    return
+  }
+  const bytes = codec.encode(object)
+  assert.deepStrictEqual(Buffer.from(bytes), Buffer.from(expected))
+  assert.deepStrictEqual(codec.decode(bytes, { key: 'k', resourceVersion }), oracleDecode(registry, bytes, resourceVersion))
+}
+
 test('shipped kinds: the wire codec writes the bytes protobufjs writes and reads them back alike', () => {
   const registry = defaultRegistry()
   const codec = new ObjectCodec(registry)
   fc.assert(
     fc.property(registeredObject, (o) => {
-      const object = o as unknown as KubeObject
-      const bytes = codec.encode(object)
-      assert.deepStrictEqual(Buffer.from(bytes), Buffer.from(oracleEncode(registry, object)))
-      assert.deepStrictEqual(codec.decode(bytes, { key: 'k', resourceVersion: 7 }), oracleDecode(registry, bytes, 7))
+      sameAsOracle(registry, codec, o as unknown as KubeObject, 7)
     }),
     { numRuns: runs },
   )
@@ -58,9 +75,7 @@ test('user kinds: oneofs, enums, floats, 64-bit integers, bytes, maps of message
   fc.assert(
     fc.property(spec, (s) => {
       const object = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', generation: 3 }, spec: s } as unknown as KubeObject
-      const bytes = codec.encode(object)
-      assert.deepStrictEqual(Buffer.from(bytes), Buffer.from(oracleEncode(registry, object)))
-      assert.deepStrictEqual(codec.decode(bytes, { key: 'k', resourceVersion: 2 }), oracleDecode(registry, bytes, 2))
+      sameAsOracle(registry, codec, object, 2)
     }),
     { numRuns: runs },
   )
@@ -105,3 +120,12 @@ function writeProto(source: string): string {
   after(() => rmSync(dir, { recursive: true, force: true }))
   return path
 }
+
+test('regression (seed -1685133919): a map of messages with the key "__proto__" is refused by both codecs', () => {
+  const registry = widgetRegistry()
+  const forest: Record<string, unknown> = {}
+  Object.defineProperty(forest, '__proto__', { value: {}, enumerable: true, configurable: true, writable: true })
+  const object = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { forest } } as unknown as KubeObject
+  assert.throws(() => oracleEncode(registry, object), InvalidValue)
+  assert.throws(() => new ObjectCodec(registry).encode(object), (err: unknown) => err instanceof InvalidArgumentError && /"__proto__" is not supported at spec\.forest/.test(err.message))
+})
