@@ -9,6 +9,8 @@
 //   npm run bench -- --no-etcd                          leave real etcd out even when installed
 //   npm run bench -- --reencrypt-values=20000
 //   npm run bench -- --quick --md-out=/tmp/b.md          write the BENCHMARKS.md text elsewhere
+//   npm run bench -- --only=puts,objects                  some sections only (names: see benchSections);
+//                                                  prints their tables, writes no file
 //
 // --quick is what test/bench/smoke.test.ts runs so that no benchmark rots.
 //
@@ -35,7 +37,7 @@ import { benchmarksMd } from './support/benchmarks-md.js'
 import { renderCharts } from './support/charts.js'
 import { populateEtcd, startBenchEtcd, type BenchEtcd } from './support/etcd.js'
 import { describeMachine } from './support/machine.js'
-import { consoleReport, type Results } from './support/report.js'
+import { consoleReport, type PartialResults, type Results } from './support/report.js'
 import { removeTempDirs, tempDir } from './support/temp.js'
 
 const { values: flags } = parseArgs({
@@ -52,10 +54,29 @@ const { values: flags } = parseArgs({
     'no-etcd': { type: 'boolean', default: false },
     'reencrypt-values': { type: 'string' },
     'md-out': { type: 'string' },
+    only: { type: 'string' },
   },
 })
 
 const quick = flags.quick === true
+
+/** Section names for --only, and whether each drives etcd side by side. */
+const benchSections = { puts: true, gets: true, cas: true, range: true, compaction: false, fanout: true, objects: false, reencrypt: false } as const
+type SectionName = keyof typeof benchSections
+const isSectionName = (name: string): name is SectionName => Object.hasOwn(benchSections, name)
+const only = parseOnly(flags.only)
+const want = (name: SectionName): boolean => only === undefined || only.has(name)
+
+function parseOnly(text: string | undefined): Set<SectionName> | undefined {
+  if (text === undefined) return undefined
+  const names = text.split(',').map((n) => n.trim())
+  const unknown = names.filter((n) => !isSectionName(n))
+  if (unknown.length > 0 || names.length === 0) {
+    throw new Error(`bench: --only takes section names from ${Object.keys(benchSections).join(', ')}; got ${JSON.stringify(text)}`)
+  }
+  if (flags['md-out'] !== undefined || flags['charts-dir'] !== undefined) throw new Error('bench: --only writes no BENCHMARKS.md and no charts (they need every section)')
+  return new Set(names.filter(isSectionName))
+}
 const positive = (text: string | undefined, fallback: number, name: string): number => {
   if (text === undefined) return fallback
   const n = Number(text)
@@ -116,7 +137,9 @@ const log = (line: string): void => console.log(line)
 const started = performance.now()
 const machine = describeMachine()
 log(`etchlog bench${quick ? ' --quick' : ''}: ${machine.cpu}, nproc ${machine.nproc}, node ${machine.node}, commit ${machine.commit}`)
-const etcdStart = await startBenchEtcd(log, { disabled: flags['no-etcd'] === true })
+const etcdWanted = Object.entries(benchSections).some(([name, usesEtcd]) => usesEtcd && want(name as SectionName))
+const etcdLeftOut = flags['no-etcd'] === true ? '--no-etcd' : etcdWanted ? undefined : 'no section of --only runs it'
+const etcdStart = await startBenchEtcd(log, etcdLeftOut === undefined ? {} : { leftOut: etcdLeftOut })
 const etcd: BenchEtcd | undefined = etcdStart.etcd
 // Ctrl-C or a kill mid-run: stop etcd (it would outlive us when the signal reaches only this
 // process) and remove its data dir and the sections' temp folders, then exit as the signal would have.
@@ -143,13 +166,20 @@ const crash = (err: unknown): void => {
 }
 process.once('uncaughtException', crash)
 process.once('unhandledRejection', crash)
-const results = await (async (): Promise<Results> => {
+const ran = await (async (): Promise<PartialResults> => {
   try {
     return await runSections(etcd)
   } finally {
     await etcd?.stop()
   }
 })()
+if (only !== undefined) {
+  log('')
+  log(consoleReport(ran))
+  log(`--only ${[...only].join(',')}: BENCHMARKS.md and charts not written (they need every section)`)
+  process.exit(0)
+}
+const results = complete(ran)
 
 const root = join(import.meta.dirname, '..')
 const writeMd = !quick && flags['no-write'] !== true
@@ -173,63 +203,98 @@ if (mdFile !== undefined) {
   log(`wrote ${mdFile}`)
 }
 
-async function runSections(etcd: BenchEtcd | undefined): Promise<Results> {
+/** A run of every section: the whole Results, which BENCHMARKS.md and the charts need. */
+function complete(r: PartialResults): Results {
+  const { puts, scale, pointSql, cas, range, compaction, fanout, reencrypt, objectPath, objectList } = r
+  if (
+    puts === undefined || scale === undefined || pointSql === undefined || cas === undefined || range === undefined ||
+    compaction === undefined || fanout === undefined || reencrypt === undefined || objectPath === undefined || objectList === undefined
+  ) {
+    throw new Error('bench: a run without --only ran every section')
+  }
+  return { ...r, puts, scale, pointSql, cas, range, compaction, fanout, reencrypt, objectPath, objectList }
+}
+
+async function runSections(etcd: BenchEtcd | undefined): Promise<PartialResults> {
   const client = etcd?.client
-  if (client !== undefined) {
+  if (client !== undefined && (want('gets') || want('range'))) {
     const rate = await populateEtcd(client, etcdKeys)
     log(`  etcd: populated ${etcdKeys} keys (${Math.round(rate)} puts/s, 256 in flight)`)
   }
 
-  log('puts: store vs raw SQLite' + (client === undefined ? '' : ' vs etcd') + ' (durability strict)')
-  const puts = await runPutBench({ ...putOptions, ...(client === undefined ? {} : { etcd: client }) })
+  let puts
+  if (want('puts')) {
+    log('puts: store vs raw SQLite' + (client === undefined ? '' : ' vs etcd') + ' (durability strict)')
+    puts = await runPutBench({ ...putOptions, ...(client === undefined ? {} : { etcd: client }) })
+  }
 
-  log('latency vs key count, point gets vs raw')
-  const scale = await runScaleBench({ ...scaleOptions, ...(client === undefined ? {} : { etcd: { client, keyCount: etcdKeys } }) }, log)
-
-  log('point-read SQL alone')
-  const dir = tempDir()
+  let scale
   let pointSql
-  try {
-    const path = dir.file('point-sql.db')
-    await populate(path, 0, pointSqlKeys)
-    pointSql = await runPointSqlBench({ path, keyCount: pointSqlKeys, timeMs: quick ? 50 : 1000, warmupMs: quick ? 10 : 250 })
-  } finally {
-    dir.remove()
+  if (want('gets')) {
+    log('latency vs key count, point gets vs raw')
+    scale = await runScaleBench({ ...scaleOptions, ...(client === undefined ? {} : { etcd: { client, keyCount: etcdKeys } }) }, log)
+    log('point-read SQL alone')
+    const dir = tempDir()
+    try {
+      const path = dir.file('point-sql.db')
+      await populate(path, 0, pointSqlKeys)
+      pointSql = await runPointSqlBench({ path, keyCount: pointSqlKeys, timeMs: quick ? 50 : 1000, warmupMs: quick ? 10 : 250 })
+    } finally {
+      dir.remove()
+    }
   }
 
-  log('CAS txns under contention')
-  const cas = await runCasBench({ ...casOptions, ...(client === undefined ? {} : { etcd: client }) })
+  let cas
+  if (want('cas')) {
+    log('CAS txns under contention')
+    cas = await runCasBench({ ...casOptions, ...(client === undefined ? {} : { etcd: client }) })
+  }
 
-  log('range / list')
-  const rangeDir = tempDir()
   let range
-  try {
-    const path = rangeDir.file('range.db')
-    await populate(path, 0, rangeKeys)
-    range = await runRangeBench({ path, keyCount: rangeKeys, ...rangeOptions, ...(client === undefined ? {} : { etcd: client }) })
-  } finally {
-    rangeDir.remove()
+  if (want('range')) {
+    log('range / list')
+    const rangeDir = tempDir()
+    try {
+      const path = rangeDir.file('range.db')
+      await populate(path, 0, rangeKeys)
+      range = await runRangeBench({ path, keyCount: rangeKeys, ...rangeOptions, ...(client === undefined ? {} : { etcd: client }) })
+    } finally {
+      rangeDir.remove()
+    }
   }
 
-  log('writes during physical compaction')
-  const compaction = await runCompactionBench(compactionOptions, log)
+  let compaction
+  if (want('compaction')) {
+    log('writes during physical compaction')
+    compaction = await runCompactionBench(compactionOptions, log)
+  }
 
-  log('watch fan-out')
-  const fanoutOptions = quick ? quickFanout : fullFanout
-  const fanout = await runFanoutBench(fanoutOptions)
+  let fanout
   let fanoutEtcd
-  if (etcd !== undefined) {
-    log(`  etcd: ${etcdWatchers} watchers`)
-    fanoutEtcd = await runEtcdFanout({ ...fanoutOptions, endpoint: etcd.endpoint, client: etcd.client, watchers: etcdWatchers, watchersPerStream: 100, drainMs: quick ? 2_000 : 30_000 })
+  if (want('fanout')) {
+    log('watch fan-out')
+    const fanoutOptions = quick ? quickFanout : fullFanout
+    fanout = await runFanoutBench(fanoutOptions)
+    if (etcd !== undefined) {
+      log(`  etcd: ${etcdWatchers} watchers`)
+      fanoutEtcd = await runEtcdFanout({ ...fanoutOptions, endpoint: etcd.endpoint, client: etcd.client, watchers: etcdWatchers, watchersPerStream: 100, drainMs: quick ? 2_000 : 30_000 })
+    }
   }
 
-  log('object path (codec + AES-GCM + store) vs KV path')
-  const objectPath = await runObjectPathBench(objectPathOptions)
-  log('object lists: store vs watch cache')
-  const objectList = await runObjectListBench(objectListOptions)
+  let objectPath
+  let objectList
+  if (want('objects')) {
+    log('object path (codec + AES-GCM + store) vs KV path')
+    objectPath = await runObjectPathBench(objectPathOptions)
+    log('object lists: store vs watch cache')
+    objectList = await runObjectListBench(objectListOptions)
+  }
 
-  log('reencrypt: main thread vs reseal pool')
-  const reencrypt = await runReencryptBench({ count: reencryptValues })
+  let reencrypt
+  if (want('reencrypt')) {
+    log('reencrypt: main thread vs reseal pool')
+    reencrypt = await runReencryptBench({ count: reencryptValues })
+  }
 
   const command = ['npm run bench', ...(process.argv.slice(2).length > 0 ? ['--', ...process.argv.slice(2)] : [])].join(' ')
   return {

@@ -31,10 +31,13 @@ export interface EtcdInfo {
   note: string
 }
 
-/** Starts etcd if it is installed and not disabled; otherwise etcd is undefined and info.note says why. */
-export async function startBenchEtcd(log: (line: string) => void, o: { disabled?: boolean } = {}): Promise<{ etcd: BenchEtcd | undefined; info: EtcdInfo }> {
-  if (o.disabled === true) {
-    const note = 'etcd left out (--no-etcd): etcd columns skipped'
+/**
+ * Starts etcd if it is installed and not left out (`leftOut` says why it is, e.g. "--no-etcd");
+ * otherwise etcd is undefined and info.note says why.
+ */
+export async function startBenchEtcd(log: (line: string) => void, o: { leftOut?: string } = {}): Promise<{ etcd: BenchEtcd | undefined; info: EtcdInfo }> {
+  if (o.leftOut !== undefined) {
+    const note = `etcd left out (${o.leftOut}): etcd columns skipped`
     log(note)
     return { etcd: undefined, info: { ran: false, note } }
   }

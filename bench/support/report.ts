@@ -37,6 +37,12 @@ export interface Results {
   elapsedS: number
 }
 
+/** The results of the sections `--only` picks from (bench/run.ts benchSections). */
+export type SectionKey = 'puts' | 'scale' | 'pointSql' | 'cas' | 'range' | 'compaction' | 'fanout' | 'reencrypt' | 'objectPath' | 'objectList'
+
+/** A run of some sections (`--only`): what consoleReport prints; BENCHMARKS.md needs every section. */
+export type PartialResults = Omit<Results, SectionKey> & Partial<Pick<Results, SectionKey>>
+
 const int = (x: number): string => Math.round(x).toLocaleString('en-US')
 const ms = (x: number): string => (x >= 10 ? x.toFixed(1) : x >= 1 ? x.toFixed(2) : x.toFixed(3))
 const us = (xMs: number): string => (xMs * 1000).toFixed(1)
@@ -280,52 +286,43 @@ export function compactionRatioTable(c: CompactionResult): Table {
   }
 }
 
-export function consoleReport(r: Results): string {
+export function consoleReport(r: PartialResults): string {
+  const block = <T>(value: T | undefined, lines: (v: T) => string[]): string[] => (value === undefined ? [] : [...lines(value), ''])
   return [
     `etcd side by side: ${r.etcd.note}`,
     '',
-    `durable puts (${r.settings})`,
-    consoleTable(putTable(r.puts)),
-    '',
-    consoleTable(putRatioTable(r.puts)),
-    '',
-    'point gets',
-    consoleTable(getTable(r.scale)),
-    '',
-    'latency vs key count',
-    consoleTable(scaleTable(r.scale)),
-    '',
-    'point-read SQL alone',
-    consoleTable(pointSqlTable(r.pointSql)),
-    '',
-    'CAS increments under contention (txn: compare MOD, put value+1, failure: range)',
-    consoleTable(casTable(r.cas)),
-    '',
-    `range / list of ${r.range.keyCount} keys: store vs raw SQLite`,
-    consoleTable(rangeTable(r.range)),
-    '',
-    `writes during physical compaction (history ${r.compaction.keys} keys x ${r.compaction.versions} versions)`,
-    consoleTable(compactionTable(r.compaction)),
-    '',
-    consoleTable(compactionLatencyTable(r.compaction)),
-    '',
-    consoleTable(compactionRatioTable(r.compaction)),
-    '',
-    'watch fan-out (one prefix, all watchers in this process)',
-    ...fanoutLines(r.fanout),
-    ...(r.fanoutEtcd === undefined ? [] : etcdFanoutLines(r.fanoutEtcd)),
-    '',
-    `object path: ~1 KiB Pod (${r.objectPath.storedBytes} B stored) through ObjectStore (protobuf + AES-GCM) vs the same bytes through the KV API (identity, and AES-GCM alone)`,
-    consoleTable(objectPathTable(r.objectPath)),
-    '',
-    consoleTable(objectStepsTable(r.objectPath)),
-    '',
-    `object lists of ${r.objectList.pods} encrypted pods: store (rv "") vs watch cache (rv "0"); first cached list (loads and decodes) ${ms(r.objectList.firstCachedMs)} ms`,
-    consoleTable(objectListTable(r.objectList)),
-    '',
-    `reencrypt: ${r.reencrypt.count} values of ${r.reencrypt.valueBytes} B, main thread vs a reseal pool of ${r.reencrypt.threads} threads`,
-    consoleTable(reencryptTable(r.reencrypt)),
-    '',
+    ...block(r.puts, (p) => [`durable puts (${r.settings})`, consoleTable(putTable(p)), '', consoleTable(putRatioTable(p))]),
+    ...block(r.scale, (sc) => ['point gets', consoleTable(getTable(sc)), '', 'latency vs key count', consoleTable(scaleTable(sc))]),
+    ...block(r.pointSql, (ps) => ['point-read SQL alone', consoleTable(pointSqlTable(ps))]),
+    ...block(r.cas, (c) => ['CAS increments under contention (txn: compare MOD, put value+1, failure: range)', consoleTable(casTable(c))]),
+    ...block(r.range, (rg) => [`range / list of ${rg.keyCount} keys: store vs raw SQLite`, consoleTable(rangeTable(rg))]),
+    ...block(r.compaction, (c) => [
+      `writes during physical compaction (history ${c.keys} keys x ${c.versions} versions)`,
+      consoleTable(compactionTable(c)),
+      '',
+      consoleTable(compactionLatencyTable(c)),
+      '',
+      consoleTable(compactionRatioTable(c)),
+    ]),
+    ...block(r.fanout, (f) => [
+      'watch fan-out (one prefix, all watchers in this process)',
+      ...fanoutLines(f),
+      ...(r.fanoutEtcd === undefined ? [] : etcdFanoutLines(r.fanoutEtcd)),
+    ]),
+    ...block(r.objectPath, (o) => [
+      `object path: ~1 KiB Pod (${o.storedBytes} B stored) through ObjectStore (protobuf + AES-GCM) vs the same bytes through the KV API (identity, and AES-GCM alone)`,
+      consoleTable(objectPathTable(o)),
+      '',
+      consoleTable(objectStepsTable(o)),
+    ]),
+    ...block(r.objectList, (l) => [
+      `object lists of ${l.pods} encrypted pods: store (rv "") vs watch cache (rv "0"); first cached list (loads and decodes) ${ms(l.firstCachedMs)} ms`,
+      consoleTable(objectListTable(l)),
+    ]),
+    ...block(r.reencrypt, (re) => [
+      `reencrypt: ${re.count} values of ${re.valueBytes} B, main thread vs a reseal pool of ${re.threads} threads`,
+      consoleTable(reencryptTable(re)),
+    ]),
     r.charts.length === 0 ? 'charts: none written' : `charts: ${r.charts.map((c) => c.path).join(', ')}`,
     '',
     `done in ${r.elapsedS.toFixed(0)} s`,

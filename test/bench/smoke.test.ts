@@ -10,6 +10,12 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 import { findEtcd } from '../support/etcd-server.js'
 
+function runBench(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const env = { ...process.env }
+  delete env['KV_VERIFY'] // verify() checks are for correctness tests; they would only slow this down
+  return spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'run.ts'), ...args], { cwd: root, env, encoding: 'utf8', timeout: 85_000 })
+}
+
 const root = join(import.meta.dirname, '..', '..')
 
 const etcdTasks = [
@@ -20,17 +26,10 @@ const etcdTasks = [
 ]
 
 test('bench --quick runs every benchmark', { timeout: 90_000 }, (t) => {
-  const env = { ...process.env }
-  delete env['KV_VERIFY'] // verify() checks are for correctness tests; they would only slow this down
   const charts = mkdtempSync(join(tmpdir(), 'etchlog-bench-charts-'))
   t.after(() => rmSync(charts, { recursive: true, force: true }))
   const md = join(charts, 'report.md')
-  const run = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'run.ts'), '--quick', `--charts-dir=${charts}`, `--md-out=${md}`], {
-    cwd: root,
-    env,
-    encoding: 'utf8',
-    timeout: 85_000,
-  })
+  const run = runBench(['--quick', `--charts-dir=${charts}`, `--md-out=${md}`])
   assert.equal(run.status, 0, `bench --quick failed:\n${run.stdout}\n${run.stderr}`)
   for (const task of [
     'put/strict/writers=1/store',
@@ -53,7 +52,9 @@ test('bench --quick runs every benchmark', { timeout: 90_000 }, (t) => {
     'create, 64 writers (strict)',
     'get, 1 reader',
     'codec encode',
-    'aes-gcm open',
+    'aes-gcm open (transformer)',
+    'aes-gcm open (bare node:crypto)',
+    'AES-GCM alone (KV = 1x)',
     'objects/list/pods=300/store (rv "")',
     'objects/list/pods=300/cache/limit=500 (NotOlderThan, first page)',
   ]) {
@@ -85,4 +86,28 @@ test('bench --quick runs every benchmark', { timeout: 90_000 }, (t) => {
   }
   assert.doesNotMatch(run.stdout, /\bNaN\b/, 'a benchmark produced NaN')
   assert.doesNotMatch(run.stdout, /wrote .*BENCHMARKS\.md/, '--quick must not rewrite BENCHMARKS.md')
+})
+
+test('bench --only runs the sections named and nothing else, and writes no file', { timeout: 90_000 }, () => {
+  const run = runBench(['--quick', '--only=objects,reencrypt'])
+  assert.equal(run.status, 0, `bench --only failed:\n${run.stdout}\n${run.stderr}`)
+  for (const task of ['create, 64 writers (strict)', 'objects/list/pods=300/store (rv "")', 'reencrypt/store/main-thread/values=2000']) {
+    assert.ok(run.stdout.includes(task), `bench --only output lacks ${task}:\n${run.stdout}`)
+  }
+  for (const task of ['put/strict/writers=1/store', 'txn/cas-increment', 'watch/fanout', 'get/keys=', 'compaction/history']) {
+    assert.ok(!run.stdout.includes(task), `bench --only=objects,reencrypt ran ${task}:\n${run.stdout}`)
+  }
+  // No section of this run drives etcd, so etcd is not started even where it is installed.
+  assert.match(run.stdout, /etcd left out \(no section of --only runs it\): etcd columns skipped/)
+  assert.match(run.stdout, /--only objects,reencrypt: BENCHMARKS\.md and charts not written/)
+  assert.doesNotMatch(run.stdout, /wrote /)
+})
+
+test('bench --only refuses an unknown section, and a file it cannot write', { timeout: 60_000 }, () => {
+  const unknown = runBench(['--quick', '--only=objects,bogus'])
+  assert.notEqual(unknown.status, 0)
+  assert.match(unknown.stderr, /--only takes section names from puts, gets, cas, range, compaction, fanout, objects, reencrypt; got "objects,bogus"/)
+  const md = runBench(['--quick', '--only=objects', '--md-out=/tmp/never-written.md'])
+  assert.notEqual(md.status, 0)
+  assert.match(md.stderr, /--only writes no BENCHMARKS\.md and no charts/)
 })
