@@ -87,8 +87,9 @@ export function inRange(cmd: WatchCommand, key: Uint8Array): boolean {
  * again while the cache is still reading the last commit (prevKv store reads are async).
  */
 export async function drain(store: Store, o: Opened, revision: number): Promise<void> {
-  // #20221: a watch whose start is still ahead says nothing, not even progress.
-  if (o.start - 1 > revision) return
+  // #20221: a watch whose start is still ahead says nothing, not even progress; but a watch on an
+  // empty range is refused at once whatever its start, and that answer is read here.
+  if (o.start - 1 > revision && !emptyRange(o.cmd)) return
   for (let quiet = 0; ; ) {
     const last = o.reader.responses[o.reader.responses.length - 1]
     if (last !== undefined && (last.canceled === true || last.revision >= revision)) return

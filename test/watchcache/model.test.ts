@@ -25,3 +25,9 @@ test('model: every watcher gets exactly its slice of the history, or a documente
     { numRuns: runs, verbose: 1 },
   )
 })
+
+test('regression (seed 1311721324): a watch on an empty range that starts ahead of the store is refused at once (W2), and the model reads that answer', async () => {
+  // key "b", rangeEnd "b": no key can be in it. Start 2 on a store at revision 1 is a future
+  // start, for which a watch says nothing (#20221); the refusal comes anyway.
+  await run([{ kind: 'watch', key: Buffer.from('b'), end: { rangeEnd: Buffer.from('b') }, start: 2, filters: [], prevKv: false, slow: false }])
+})
