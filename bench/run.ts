@@ -71,7 +71,7 @@ function parseOnly(text: string | undefined): Set<SectionName> | undefined {
   if (text === undefined) return undefined
   const names = text.split(',').map((n) => n.trim())
   const unknown = names.filter((n) => !isSectionName(n))
-  if (unknown.length > 0 || names.length === 0) {
+  if (unknown.length > 0) {
     throw new Error(`bench: --only takes section names from ${Object.keys(benchSections).join(', ')}; got ${JSON.stringify(text)}`)
   }
   if (flags['md-out'] !== undefined || flags['charts-dir'] !== undefined) throw new Error('bench: --only writes no BENCHMARKS.md and no charts (they need every section)')
