@@ -7,7 +7,12 @@ import { StorageError, type StatusReason } from '../util/index.js'
 /** The HTTP status Kubernetes answers for each reason (apimachinery StatusReason docs). */
 export const httpStatusByReason: Readonly<Record<StatusReason, number>> = Object.freeze({
   BadRequest: 400,
+  Unauthorized: 401,
+  Forbidden: 403,
   NotFound: 404,
+  NotAcceptable: 406,
+  UnsupportedMediaType: 415,
+  Gone: 410,
   AlreadyExists: 409,
   Conflict: 409,
   Expired: 410,

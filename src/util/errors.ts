@@ -4,7 +4,12 @@
 
 export type StatusReason =
   | 'BadRequest'
+  | 'Unauthorized'
+  | 'Forbidden'
   | 'NotFound'
+  | 'NotAcceptable'
+  | 'UnsupportedMediaType'
+  | 'Gone'
   | 'AlreadyExists'
   | 'Conflict'
   | 'Expired'
