@@ -1,11 +1,14 @@
 // Field selectors in Kubernetes syntax (apimachinery pkg/fields/selector.go): terms joined by ','
 // (AND), each `field=value`, `field==value` or `field!=value`; in values `\\`, `\,` and `\=` escape.
-// Only the fields every object has are supported: metadata.name and metadata.namespace (an object
-// without a namespace has namespace ""). Anything else is Invalid.
+// Fields are dotted paths into the object (metadata.name, spec.nodeName, status.phase); a missing
+// field reads as "" (an object without a namespace has namespace ""), a number or boolean as its
+// string. Which fields a kind supports is the API server's business (each kind declares its own, as
+// Kubernetes' field label conversion functions do); here any path of identifiers is accepted.
 import type { KubeObject } from '../codec/index.js'
 import { InvalidArgumentError } from '../util/index.js'
 
-export type FieldName = 'metadata.name' | 'metadata.namespace'
+/** A dotted path such as metadata.name or spec.nodeName. */
+export type FieldName = string
 
 export interface FieldRequirement {
   field: FieldName
@@ -13,7 +16,7 @@ export interface FieldRequirement {
   value: string
 }
 
-const supported: ReadonlySet<string> = new Set<FieldName>(['metadata.name', 'metadata.namespace'])
+const fieldPath = /^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*)*$/
 
 export class FieldSelector {
   private constructor(readonly requirements: readonly FieldRequirement[]) {}
@@ -41,9 +44,14 @@ export class FieldSelector {
 }
 
 function fieldValue(object: KubeObject, field: FieldName): string {
-  const meta = object.metadata
-  const value = field === 'metadata.name' ? meta.name : meta.namespace
-  return typeof value === 'string' ? value : ''
+  let value: unknown = object
+  for (const part of field.split('.')) {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return ''
+    value = Object.hasOwn(value, part) ? (value as Record<string, unknown>)[part] : undefined
+  }
+  if (typeof value === 'string') return value
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value)
+  return ''
 }
 
 /** Splits at `sep` where it is not escaped by a backslash; the escapes stay for unescape(). */
@@ -72,8 +80,8 @@ function parseTerm(term: string, fail: (why: string) => never): FieldRequirement
     const [operator, width] = two === '!=' ? (['!=', 2] as const) : two === '==' ? (['=', 2] as const) : term[i] === '=' ? (['=', 1] as const) : [undefined, 0]
     if (operator === undefined) continue
     const field = term.slice(0, i).trim()
-    if (!supported.has(field)) return fail(`field label not supported: ${JSON.stringify(field)}`)
-    return { field: field as FieldName, operator, value: unescape(term.slice(i + width), fail) }
+    if (!fieldPath.test(field)) return fail(`field label not supported: ${JSON.stringify(field)}`)
+    return { field, operator, value: unescape(term.slice(i + width), fail) }
   }
   return fail(`can't understand ${JSON.stringify(term)} (expected field=value, field==value or field!=value)`)
 }

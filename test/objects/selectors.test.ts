@@ -168,8 +168,20 @@ test('field selectors on metadata.name and metadata.namespace', () => {
   assert.deepEqual(FieldSelector.parse('metadata.name!=x').requirements, [{ field: 'metadata.name', operator: '!=', value: 'x' }])
 })
 
+test('field selectors read any field path: spec.nodeName, status.phase, numbers and booleans as text', () => {
+  const fm = (s: string, o: KubeObject): boolean => FieldSelector.parse(s).matches(o)
+  const pod: KubeObject = { ...obj('p', 'ns'), spec: { nodeName: 'n1', unschedulable: true, replicas: 3 }, status: { phase: 'Running' } }
+  assert.equal(fm('spec.nodeName=n1', pod), true)
+  assert.equal(fm('spec.nodeName=n2', pod), false)
+  assert.equal(fm('status.phase!=Pending,spec.nodeName=n1', pod), true)
+  assert.equal(fm('spec.unschedulable=true', pod), true)
+  assert.equal(fm('spec.replicas=3', pod), true)
+  assert.equal(fm('spec.missing=', pod), true, 'a missing field reads as ""')
+  assert.equal(fm('spec.nodeName.deeper=', pod), true, 'a path through a string reads as ""')
+})
+
 test('bad field selectors are Invalid', () => {
-  for (const s of ['metadata.name', 'spec.nodeName=x', 'status.phase!=Running', 'metadata.name=a=b', 'metadata.name=a\\x', 'metadata.name=a\\', 'metadata.name=a,', ',metadata.name=a', '=a']) {
+  for (const s of ['metadata.name', 'spec..nodeName=x', '1status.phase!=Running', 'metadata.name=a=b', 'metadata.name=a\\x', 'metadata.name=a\\', 'metadata.name=a,', ',metadata.name=a', '=a']) {
     assert.throws(() => FieldSelector.parse(s), (e: unknown) => e instanceof InvalidArgumentError && e.code === 'Invalid', s)
   }
 })
