@@ -1,0 +1,116 @@
+// `etchlog serve`: one process serving the Kubernetes API (HTTPS, HTTP/2 and HTTP/1.1) from an
+// embedded store, with its PKI and admin kubeconfig under the data dir. This file only wires:
+// flags, the store, the server, the simulated cluster, signals.
+import { mkdirSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { ApiServer, Catalog, GenericStore, kubeconfig, loadOrCreatePki, writeAtomic, x509Authenticator, type ApiContext, type Decision, type UserInfo } from './apiserver/index.js'
+import { ObjectCodec, defaultRegistry } from './codec/index.js'
+import { ObjectStore } from './objects/index.js'
+import { openStore } from './open-store.js'
+import type { Store } from './store.js'
+import { InvalidArgumentError, systemClock } from './util/index.js'
+import { prepareAtRest } from './workload/index.js'
+
+export interface ServeOptions {
+  dataDir: string
+  bindAddress: string
+  securePort: number
+  nodes: number
+}
+
+export const serveUsage = `usage: etchlog serve [flags]
+
+  --data-dir DIR         where the database, PKI and kubeconfig live (default ./data)
+  --bind-address ADDR    address to listen on (default 127.0.0.1)
+  --secure-port PORT     HTTPS port; 0 picks a free one (default 6443)
+  --nodes N              simulated nodes with kubelets (default 0)
+  -h, --help             this text`
+
+export function parseServeArgs(argv: readonly string[]): ServeOptions | 'help' {
+  const o: ServeOptions = { dataDir: './data', bindAddress: '127.0.0.1', securePort: 6443, nodes: 0 }
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? ''
+    if (arg === '-h' || arg === '--help') return 'help'
+    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined]
+    const value = (): string => {
+      const v = inline ?? argv[++i]
+      if (v === undefined || v === '') throw new InvalidArgumentError(`etchlog serve: ${flag} needs a value`)
+      return v
+    }
+    const int = (name: string, v: string, max: number): number => {
+      const n = Number(v)
+      if (!Number.isSafeInteger(n) || n < 0 || n > max) throw new InvalidArgumentError(`etchlog serve: ${name} must be an integer from 0 to ${max}, got ${JSON.stringify(v)}`)
+      return n
+    }
+    switch (flag) {
+      case '--data-dir':
+        o.dataDir = value()
+        break
+      case '--bind-address':
+        o.bindAddress = value()
+        break
+      case '--secure-port':
+        o.securePort = int('--secure-port', value(), 65535)
+        break
+      case '--nodes':
+        o.nodes = int('--nodes', value(), 1000)
+        break
+      default:
+        throw new InvalidArgumentError(`etchlog serve: unknown flag ${JSON.stringify(arg)}`)
+    }
+  }
+  return o
+}
+
+/** Only system:masters until RBAC is wired in: deny by default. */
+const mastersOnly = (user: UserInfo): Decision =>
+  user.groups.includes('system:masters') ? { allowed: true, reason: '' } : { allowed: false, reason: `User "${user.username}" cannot do this: only system:masters is authorized` }
+
+export interface Serving {
+  server: ApiServer
+  store: Store
+  url: string
+  kubeconfigPath: string
+  close(): Promise<void>
+}
+
+export async function startServing(o: ServeOptions, log: (line: string) => void): Promise<Serving> {
+  const dataDir = resolve(o.dataDir)
+  mkdirSync(dataDir, { recursive: true })
+  const dbPath = join(dataDir, 'etchlog.db')
+  const atRest = prepareAtRest(dbPath)
+  const store = await openStore({ path: dbPath, transformer: atRest.transformer, watchProgressNotifyIntervalMs: 5000 })
+  const clock = systemClock
+  const objects = new ObjectStore({ kv: store, codec: new ObjectCodec(defaultRegistry()), clock })
+  const catalog = new Catalog()
+  const ctx: ApiContext = { catalog, store: new GenericStore(objects, clock), clock, patch: undefined, writeHooks: [], virtual: new Map(), logs: undefined, log }
+  const pki = loadOrCreatePki(dataDir, [o.bindAddress], clock.now())
+  const server = new ApiServer({ ctx, tls: { cert: pki.serving.cert, key: pki.serving.key, ca: pki.ca.cert }, authenticators: [x509Authenticator], authorizer: mastersOnly, log })
+  await bootstrapNamespaces(ctx)
+  const address = await server.listen(o.bindAddress, o.securePort)
+  const host = o.bindAddress === '0.0.0.0' || o.bindAddress === '::' ? '127.0.0.1' : o.bindAddress
+  const url = `https://${host.includes(':') ? `[${host}]` : host}:${address.port}`
+  const kubeconfigPath = join(dataDir, 'kubeconfig')
+  writeAtomic(kubeconfigPath, kubeconfig({ server: url, caPem: pki.ca.cert, user: 'etchlog-admin', clientCertPem: pki.admin.cert, clientKeyPem: pki.admin.key }), 0o600)
+  let closing: Promise<void> | undefined
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      await server.close()
+      await store.close()
+    })())
+  return { server, store, url, kubeconfigPath, close }
+}
+
+/** The namespaces every cluster has. */
+async function bootstrapNamespaces(ctx: ApiContext): Promise<void> {
+  const ns = ctx.catalog.lookup('', 'v1', 'namespaces')
+  if (ns === undefined) return
+  for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
+    if ((await ctx.store.tryGet(ns, '', name)) !== undefined) continue
+    await ctx.store.create(ns, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } as never }).catch((err: unknown) => {
+      // Another process on the same database made it first.
+      if (err instanceof Error && 'code' in err && err.code === 'AlreadyExists') return
+      throw err
+    })
+  }
+}
