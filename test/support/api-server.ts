@@ -42,7 +42,7 @@ export async function startTestServer(o: { nodes?: number } = {}): Promise<TestS
   const port = serving.server.address.port
   const call: TestServer['call'] = (method, path, c = {}) =>
     new Promise((resolve, reject) => {
-      const as = c.as === null ? {} : (c.as ?? admin)
+      const as: Credentials = c.as === null ? {} : (c.as ?? admin)
       const body = c.body === undefined ? undefined : typeof c.body === 'string' || Buffer.isBuffer(c.body) ? c.body : JSON.stringify(c.body)
       const headers: Record<string, string> = { ...(c.headers ?? {}) }
       if (body !== undefined) headers['content-type'] = c.contentType ?? 'application/json'
