@@ -84,11 +84,16 @@ export class KubectlRecorder {
     writeFileSync(join(this.home, 'kubeconfig'), kubeconfig)
   }
 
+  /** Writes a file into the private HOME, which arguments can name as @HOME@/<name>. */
+  writeHomeFile(name: string, bytes: Uint8Array): void {
+    writeFileSync(join(this.home, name), bytes)
+  }
+
   /** Runs kubectl 1.32 with a private HOME and kubeconfig; resolves with its output. */
   run(args: readonly string[]): Promise<{ stdout: string; stderr: string; code: number }> {
     const env = { PATH: process.env['PATH'] ?? '/usr/bin', HOME: this.home, KUBECONFIG: join(this.home, 'kubeconfig') }
     return new Promise((resolve) => {
-      execFile(kubectl132, [...args], { env, timeout: 60_000 }, (err, stdout, stderr) => {
+      execFile(kubectl132, args.map((a) => a.replaceAll('@HOME@', this.home)), { env, timeout: 60_000 }, (err, stdout, stderr) => {
         const code = err === null ? 0 : typeof err.code === 'number' ? err.code : 1
         resolve({ stdout, stderr, code })
       })
