@@ -59,7 +59,8 @@ function readField(field: FieldBase, wireType: number, reader: Reader, out: Json
   if (field.map) {
     const entry = readMapEntry(field, wireType, reader, ctx, path, depth)
     const map = (out[field.name] ??= {}) as Json
-    map[entry[0]] = entry[1]
+    // defineProperty: a key such as "__proto__" is data, never the object's prototype.
+    Object.defineProperty(map, entry[0], { value: entry[1], enumerable: true, writable: true, configurable: true })
     return
   }
   if (field.repeated) {
@@ -76,7 +77,9 @@ function readField(field: FieldBase, wireType: number, reader: Reader, out: Json
     if (typeof value === 'object' && value !== null) Object.assign(out, value)
     return
   }
-  if (value === undefined || (!keepsZero(field) && isZero(value))) {
+  // A message is never dropped for its value: Go writes a present struct (IntOrString 0 too).
+  const scalar = field.resolvedType === null
+  if (value === undefined || (scalar && !keepsZero(field) && isZero(value))) {
     delete out[field.name] // a later zero occurrence still wins, as in proto
     return
   }
