@@ -2,11 +2,13 @@
 // Kubernetes gives (400 for a body that does not parse, 415 for a media type it does not take).
 import { parse as parseYaml } from 'yaml'
 import { ApiError, badRequest } from '../api-error.js'
+import { decodeProtobufObject, protobufMediaType } from '../protobuf/index.js'
 
 /** Decoders for bodies that are not JSON or YAML; the server registers the protobuf one. */
 export type BodyDecoder = (body: Buffer) => unknown
 
-const decoders = new Map<string, BodyDecoder>()
+// kubectl >= 1.32 sends protobuf bodies from its typed clients (create configmap, auth can-i, ...).
+const decoders = new Map<string, BodyDecoder>([[protobufMediaType, (body) => decodeProtobufObject(body)]])
 
 export function registerBodyDecoder(mediaType: string, decoder: BodyDecoder): void {
   decoders.set(mediaType, decoder)
