@@ -3,7 +3,24 @@
 // flags, the store, the server, the simulated cluster, signals.
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { ApiServer, Catalog, GenericStore, kubeconfig, loadOrCreatePki, writeAtomic, x509Authenticator, type ApiContext, type Decision, type UserInfo } from './apiserver/index.js'
+import {
+  ApiServer,
+  Catalog,
+  GenericStore,
+  kubeconfig,
+  loadKubernetesSchemas,
+  loadOrCreatePki,
+  OpenApiBuilder,
+  openApiRoutes,
+  SchemaValidator,
+  validationHook,
+  writeAtomic,
+  x509Authenticator,
+  type ApiContext,
+  type Decision,
+  type JsonSchema,
+  type UserInfo,
+} from './apiserver/index.js'
 import { ObjectCodec, defaultRegistry } from './codec/index.js'
 import { ObjectStore } from './objects/index.js'
 import { openStore } from './open-store.js'
@@ -86,6 +103,13 @@ export async function startServing(o: ServeOptions, log: (line: string) => void)
   const ctx: ApiContext = { catalog, store: new GenericStore(objects, clock), clock, patch: undefined, writeHooks: [], virtual: new Map(), logs: undefined, log }
   const pki = loadOrCreatePki(dataDir, [o.bindAddress], clock.now())
   const server = new ApiServer({ ctx, tls: { cert: pki.serving.cert, key: pki.serving.key, ca: pki.ca.cert }, authenticators: [x509Authenticator], authorizer: mastersOnly, log })
+  const schemas = await loadKubernetesSchemas()
+  const validator = new SchemaValidator(schemas)
+  ctx.writeHooks.push(validationHook(validator))
+  const crdSchemas = new Map<string, JsonSchema>()
+  const openapi = new OpenApiBuilder(schemas, () => catalog.resources().map((r) => ({ ...r, verbs: [...r.verbs], subresources: [...r.subresources] })), () => crdSchemas)
+  catalog.onChange(() => openapi.invalidate())
+  server.router.nonResource.push(openApiRoutes(openapi))
   await bootstrapNamespaces(ctx)
   const address = await server.listen(o.bindAddress, o.securePort)
   const host = o.bindAddress === '0.0.0.0' || o.bindAddress === '::' ? '127.0.0.1' : o.bindAddress

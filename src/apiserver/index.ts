@@ -14,3 +14,7 @@ export { loadOrCreatePki, issue, makeCa, writeAtomic, type KeyPairPem, type Pki 
 export { kubeconfig } from './kubeconfig.js'
 export { x509Authenticator } from './x509-authenticator.js'
 export { serverVersion } from './discovery.js'
+export { validationHook } from './validation-hook.js'
+export { openApiRoutes } from './openapi-routes.js'
+export { OpenApiBuilder, loadKubernetesSchemas, type JsonSchema } from './openapi/index.js'
+export { SchemaValidator } from './validation/index.js'
