@@ -11,6 +11,7 @@ import {
   loadKubernetesSchemas,
   loadOrCreatePki,
   OpenApiBuilder,
+  patchEngine,
   openApiRoutes,
   SchemaValidator,
   validationHook,
@@ -100,7 +101,7 @@ export async function startServing(o: ServeOptions, log: (line: string) => void)
   const clock = systemClock
   const objects = new ObjectStore({ kv: store, codec: new ObjectCodec(defaultRegistry()), clock })
   const catalog = new Catalog()
-  const ctx: ApiContext = { catalog, store: new GenericStore(objects, clock), clock, patch: undefined, writeHooks: [], virtual: new Map(), logs: undefined, log }
+  const ctx: ApiContext = { catalog, store: new GenericStore(objects, clock), clock, patch: patchEngine(), writeHooks: [], virtual: new Map(), logs: undefined, log }
   const pki = loadOrCreatePki(dataDir, [o.bindAddress], clock.now())
   const server = new ApiServer({ ctx, tls: { cert: pki.serving.cert, key: pki.serving.key, ca: pki.ca.cert }, authenticators: [x509Authenticator], authorizer: mastersOnly, log })
   const schemas = await loadKubernetesSchemas()
