@@ -1,7 +1,8 @@
 // `etchlog serve`: one process serving the Kubernetes API (HTTPS, HTTP/2 and HTTP/1.1) from an
 // embedded store, with its PKI and admin kubeconfig under the data dir. This file only wires:
 // flags, the store, the server, the simulated cluster, signals.
-import { mkdirSync } from 'node:fs'
+import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import {
   ApiServer,
@@ -16,11 +17,18 @@ import {
   SchemaValidator,
   validationHook,
   writeAtomic,
-  x509Authenticator,
+  certificateAuthenticator,
+  feedRbac,
+  impersonation,
+  RbacAuthorizer,
+  rbacAuthorizer,
+  reviewHandlers,
+  ServiceAccountTokens,
+  TokenFile,
+  tokenAuthenticator,
+  tokenRequestHandler,
   type ApiContext,
-  type Decision,
   type JsonSchema,
-  type UserInfo,
 } from './apiserver/index.js'
 import { ObjectCodec, defaultRegistry } from './codec/index.js'
 import { ObjectStore } from './objects/index.js'
@@ -34,6 +42,8 @@ export interface ServeOptions {
   bindAddress: string
   securePort: number
   nodes: number
+  /** kube-apiserver's --token-auth-file: CSV of token,user,uid,"group1,group2". */
+  tokenAuthFile?: string
 }
 
 export const serveUsage = `usage: etchlog serve [flags]
@@ -42,6 +52,7 @@ export const serveUsage = `usage: etchlog serve [flags]
   --bind-address ADDR    address to listen on (default 127.0.0.1)
   --secure-port PORT     HTTPS port; 0 picks a free one (default 6443)
   --nodes N              simulated nodes with kubelets (default 0)
+  --token-auth-file F    static bearer tokens, kube-apiserver's CSV format
   -h, --help             this text`
 
 export function parseServeArgs(argv: readonly string[]): ServeOptions | 'help' {
@@ -70,6 +81,9 @@ export function parseServeArgs(argv: readonly string[]): ServeOptions | 'help' {
       case '--secure-port':
         o.securePort = int('--secure-port', value(), 65535)
         break
+      case '--token-auth-file':
+        o.tokenAuthFile = value()
+        break
       case '--nodes':
         o.nodes = int('--nodes', value(), 1000)
         break
@@ -79,10 +93,6 @@ export function parseServeArgs(argv: readonly string[]): ServeOptions | 'help' {
   }
   return o
 }
-
-/** Only system:masters until RBAC is wired in: deny by default. */
-const mastersOnly = (user: UserInfo): Decision =>
-  user.groups.includes('system:masters') ? { allowed: true, reason: '' } : { allowed: false, reason: `User "${user.username}" cannot do this: only system:masters is authorized` }
 
 export interface Serving {
   server: ApiServer
@@ -103,7 +113,33 @@ export async function startServing(o: ServeOptions, log: (line: string) => void)
   const catalog = new Catalog()
   const ctx: ApiContext = { catalog, store: new GenericStore(objects, clock), clock, patch: patchEngine(), writeHooks: [], virtual: new Map(), logs: undefined, log }
   const pki = loadOrCreatePki(dataDir, [o.bindAddress], clock.now())
-  const server = new ApiServer({ ctx, tls: { cert: pki.serving.cert, key: pki.serving.key, ca: pki.ca.cert }, authenticators: [x509Authenticator], authorizer: mastersOnly, log })
+  const rbac = new RbacAuthorizer()
+  const issuer = 'https://kubernetes.default.svc.cluster.local'
+  const saKey = serviceAccountKey(pki.dir)
+  const saTokens = new ServiceAccountTokens({
+    privateKey: saKey.privateKey,
+    publicKey: saKey.publicKey,
+    issuer,
+    clock,
+    lookup: async (namespace, name) => {
+      const sa = catalog.lookup('', 'v1', 'serviceaccounts')
+      const account = sa === undefined ? undefined : await ctx.store.tryGet(sa, namespace, name)
+      return account === undefined ? undefined : { uid: account.metadata.uid }
+    },
+  })
+  const tokenFile = o.tokenAuthFile === undefined ? undefined : TokenFile.parse(readFileSync(o.tokenAuthFile, 'utf8'))
+  for (const [path, handler] of reviewHandlers(rbac)) ctx.virtual.set(path, handler)
+  ctx.virtual.set('/serviceaccounts/token', tokenRequestHandler(ctx, saTokens, issuer))
+  const server = new ApiServer({
+    ctx,
+    tls: { cert: pki.serving.cert, key: pki.serving.key, ca: pki.ca.cert },
+    authenticators: [certificateAuthenticator(), tokenAuthenticator(tokenFile, saTokens, [issuer])],
+    authorizer: rbacAuthorizer(rbac),
+    impersonate: impersonation(rbac),
+    log,
+  })
+  const stopFeeds = new AbortController()
+  await feedRbac(ctx, rbac, stopFeeds.signal)
   const schemas = await loadKubernetesSchemas()
   const validator = new SchemaValidator(schemas)
   ctx.writeHooks.push(validationHook(validator))
@@ -120,6 +156,7 @@ export async function startServing(o: ServeOptions, log: (line: string) => void)
   let closing: Promise<void> | undefined
   const close = (): Promise<void> =>
     (closing ??= (async () => {
+      stopFeeds.abort()
       await server.close()
       await store.close()
     })())
@@ -138,4 +175,15 @@ async function bootstrapNamespaces(ctx: ApiContext): Promise<void> {
       throw err
     })
   }
+}
+
+/** The service-account token signing key (ES256), made once under the PKI folder. */
+function serviceAccountKey(dir: string): { privateKey: ReturnType<typeof createPrivateKey>; publicKey: ReturnType<typeof createPublicKey> } {
+  const path = join(dir, 'sa.key')
+  if (!existsSync(path)) {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+    writeAtomic(path, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), 0o600)
+  }
+  const privateKey = createPrivateKey(readFileSync(path, 'utf8'))
+  return { privateKey, publicKey: createPublicKey(privateKey) }
 }
