@@ -92,3 +92,75 @@ test('etcdctl: leases, endpoint status / health / hashkv, defrag, member list, a
   assert.equal(data.subarray(0, 16).toString('latin1'), 'SQLite format 3\0')
   assert.deepEqual(data.subarray(-32), createHash('sha256').update(data.subarray(0, -32)).digest())
 })
+
+/** Polls `cond` until it holds or the deadline passes. */
+async function until(cond: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!(await cond())) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
+
+test('etcdctl: watch (prefix, rev, prev-kv) and watch -i with progress', async (t) => {
+  const bin = binOrSkip(t)
+  if (bin === undefined) return
+  const f = await startTestFront(t)
+  await f.store.put('w/a', '1')
+  await f.store.put('w/b', '2')
+  const { spawn } = await import('node:child_process')
+  const child = spawn(bin, [`--endpoints=${f.endpoint}`, 'watch', 'w/', '--prefix', '--rev=2', '--prev-kv'], { stdio: ['ignore', 'pipe', 'pipe'] })
+  t.after(() => child.kill('SIGKILL'))
+  let out = ''
+  child.stdout.setEncoding('utf8').on('data', (s: string) => (out += s))
+  await until(() => out.split('\n').length > 6, 'the history events')
+  await f.store.put('w/a', '3')
+  await f.store.deleteRange({ key: 'w/b' })
+  await until(() => out.includes('DELETE'), 'the live events')
+  assert.equal(out, 'PUT\nw/a\n1\nPUT\nw/b\n2\nPUT\nw/a\n1\nw/a\n3\nDELETE\nw/b\n2\nw/b\n\n')
+  const interactive = spawn(bin, [`--endpoints=${f.endpoint}`, 'watch', '-i'], { stdio: ['pipe', 'pipe', 'pipe'] })
+  t.after(() => interactive.kill('SIGKILL'))
+  let iout = ''
+  interactive.stdout.setEncoding('utf8').on('data', (s: string) => (iout += s))
+  interactive.stdin.write('watch x\n')
+  interactive.stdin.write('progress\n')
+  await until(() => /progress notify: 5/.test(iout), 'the progress answer')
+})
+
+test('etcdctl: lock and elect with several contenders', async (t) => {
+  const bin = binOrSkip(t)
+  if (bin === undefined) return
+  const f = await startTestFront(t)
+  const dir = tempDir()
+  t.after(() => dir.remove())
+  const log = join(dir.path, 'lock.log')
+  const holders = [1, 2, 3, 4].map((i) =>
+    etcdctl(bin, f.endpoint, ['lock', 'mylock', '--', 'sh', '-c', `echo start ${i} >> ${log}; sleep 0.2; echo end ${i} >> ${log}`]),
+  )
+  for (const r of await Promise.all(holders)) assert.equal(r.code, 0, r.stderr)
+  const lines = readFileSync(log, 'utf8').trim().split('\n')
+  assert.equal(lines.length, 8)
+  // Mutual exclusion: every start is followed by its own end.
+  for (let i = 0; i < lines.length; i += 2) assert.equal(lines[i]?.replace('start', 'end'), lines[i + 1])
+  assert.equal((await f.store.range({ key: 'mylock/', prefix: true })).count, 0)
+
+  const { spawn } = await import('node:child_process')
+  const leader = spawn(bin, [`--endpoints=${f.endpoint}`, 'elect', 'e', 'p1'], { stdio: ['ignore', 'pipe', 'pipe'] })
+  t.after(() => leader.kill('SIGKILL'))
+  let lout = ''
+  leader.stdout.setEncoding('utf8').on('data', (s: string) => (lout += s))
+  await until(() => lout.includes('p1'), 'the first leader')
+  const second = spawn(bin, [`--endpoints=${f.endpoint}`, 'elect', 'e', 'p2'], { stdio: ['ignore', 'pipe', 'pipe'] })
+  t.after(() => second.kill('SIGKILL'))
+  let sout = ''
+  second.stdout.setEncoding('utf8').on('data', (s: string) => (sout += s))
+  const observer = spawn(bin, [`--endpoints=${f.endpoint}`, 'elect', '-l', 'e'], { stdio: ['ignore', 'pipe', 'pipe'] })
+  t.after(() => observer.kill('SIGKILL'))
+  let oout = ''
+  observer.stdout.setEncoding('utf8').on('data', (s: string) => (oout += s))
+  await until(() => oout.includes('p1'), 'the observer to see p1')
+  assert.equal(sout, '')
+  // The leader resigns on SIGINT; the second contender wins and the observer sees it.
+  leader.kill('SIGINT')
+  await until(() => sout.includes('p2') && oout.includes('p2'), 'the second leader')
+})
