@@ -49,7 +49,7 @@ export function kvHandlers(ctx: FrontContext): grpc.UntypedServiceImplementation
         ctx.checkSpace()
       }
       const res = await store.txn(t)
-      const wire = txnToWire(res, innerHeader) as { header: unknown }
+      const wire = txnToWire(res, innerHeader)
       wire.header = ctx.header(res.revision)
       return wire
     }),

@@ -192,9 +192,14 @@ export function responseOpToWire(op: ResponseOp, header: HeaderOf): object {
     const d = op.deleteRange
     return { response_delete_range: { header: header(d.revision), deleted: String(d.deleted), prev_kvs: (d.prevKvs ?? []).map(kvToWire) } }
   }
-  return { response_txn: txnToWire(op.txn, header) }
+  // A nested txn response carries no header in etcd 3.4.
+  const nested = txnToWire(op.txn, header)
+  nested.header = null
+  return { response_txn: nested }
 }
 
-export function txnToWire(t: TxnResponse, header: HeaderOf): object {
+export interface WireTxnResponse { header: unknown; succeeded: boolean; responses: object[] }
+
+export function txnToWire(t: TxnResponse, header: HeaderOf): WireTxnResponse {
   return { header: header(t.revision), succeeded: t.succeeded, responses: t.responses.map((op) => responseOpToWire(op, header)) }
 }
