@@ -97,9 +97,15 @@ export function gatewayHandler(ctx: FrontContext, _proto: EtcdProto, streams: Se
   const table = routes(ctx, streams)
   const decode = (name: string, json: unknown): object => {
     const t = type(name)
-    const problem = t.verify(json as Record<string, unknown>)
-    if (problem !== null) throw new GatewayError(Status.INVALID_ARGUMENT, problem)
-    return t.toObject(t.fromObject(json as Record<string, unknown>), toWire)
+    if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new GatewayError(Status.INVALID_ARGUMENT, `a JSON object is expected for ${name}`)
+    let message: protobuf.Message
+    try {
+      // fromObject takes etcd's JSON forms: enum names or numbers, base64 bytes, int64 strings.
+      message = t.fromObject(json as Record<string, unknown>)
+    } catch (err) {
+      throw new GatewayError(Status.INVALID_ARGUMENT, err instanceof Error ? err.message : String(err))
+    }
+    return t.toObject(message, toWire)
   }
   const encode = (name: string, wire: object): unknown => {
     const t = type(name)
