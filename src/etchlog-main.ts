@@ -40,6 +40,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 1
   }
   console.log(`etchlog serving the Kubernetes API at ${serving.url}; kubeconfig: ${serving.kubeconfigPath}`)
+  if (serving.etcdUrls.length > 0) console.log(`etchlog serving etcd's v3 API at ${serving.etcdUrls.join(', ')}`)
   console.log(`try: kubectl --kubeconfig ${serving.kubeconfigPath} get namespaces`)
   const stopped = new Promise<void>((resolve) => {
     const stop = (): void => {

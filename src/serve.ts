@@ -36,6 +36,7 @@ import { openStore } from './open-store.js'
 import type { Store } from './store.js'
 import { InvalidArgumentError, systemClock } from './util/index.js'
 import { prepareAtRest } from './workload/index.js'
+import { startEtcdFront, type EtcdFront } from './etcdserver/index.js'
 
 export interface ServeOptions {
   dataDir: string
@@ -44,6 +45,11 @@ export interface ServeOptions {
   nodes: number
   /** kube-apiserver's --token-auth-file: CSV of token,user,uid,"group1,group2". */
   tokenAuthFile?: string
+  /** etcd's --listen-client-urls: also serve etcd's v3 API from the same store. */
+  listenClientUrls: string[]
+  etcdTls: { certFile?: string; keyFile?: string; trustedCaFile?: string; clientCertAuth: boolean }
+  maxRequestBytes?: number
+  maxTxnOps?: number
 }
 
 export const serveUsage = `usage: etchlog serve [flags]
@@ -53,13 +59,23 @@ export const serveUsage = `usage: etchlog serve [flags]
   --secure-port PORT     HTTPS port; 0 picks a free one (default 6443)
   --nodes N              simulated nodes with kubelets (default 0)
   --token-auth-file F    static bearer tokens, kube-apiserver's CSV format
+
+  etcd v3 API from the same store (off unless --listen-client-urls is given):
+  --listen-client-urls URLS   e.g. http://127.0.0.1:2379 (comma-separated; port 0 picks one;
+                              bound addresses go to <data-dir>/etcd-endpoints)
+  --cert-file F, --key-file F, --trusted-ca-file F, --client-cert-auth   TLS as etcd's flags
+  --max-request-bytes N, --max-txn-ops N                                  limits as etcd's
   -h, --help             this text`
 
 export function parseServeArgs(argv: readonly string[]): ServeOptions | 'help' {
-  const o: ServeOptions = { dataDir: './data', bindAddress: '127.0.0.1', securePort: 6443, nodes: 0 }
+  const o: ServeOptions = { dataDir: './data', bindAddress: '127.0.0.1', securePort: 6443, nodes: 0, listenClientUrls: [], etcdTls: { clientCertAuth: false } }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? ''
     if (arg === '-h' || arg === '--help') return 'help'
+    if (arg === '--client-cert-auth') {
+      o.etcdTls.clientCertAuth = true
+      continue
+    }
     const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined]
     const value = (): string => {
       const v = inline ?? argv[++i]
@@ -84,6 +100,24 @@ export function parseServeArgs(argv: readonly string[]): ServeOptions | 'help' {
       case '--token-auth-file':
         o.tokenAuthFile = value()
         break
+      case '--listen-client-urls':
+        o.listenClientUrls.push(...value().split(',').filter((u) => u !== ''))
+        break
+      case '--cert-file':
+        o.etcdTls.certFile = value()
+        break
+      case '--key-file':
+        o.etcdTls.keyFile = value()
+        break
+      case '--trusted-ca-file':
+        o.etcdTls.trustedCaFile = value()
+        break
+      case '--max-request-bytes':
+        o.maxRequestBytes = int('--max-request-bytes', value(), 2 ** 31)
+        break
+      case '--max-txn-ops':
+        o.maxTxnOps = int('--max-txn-ops', value(), 1_000_000)
+        break
       case '--nodes':
         o.nodes = int('--nodes', value(), 1000)
         break
@@ -99,6 +133,8 @@ export interface Serving {
   store: Store
   url: string
   kubeconfigPath: string
+  /** The etcd front's bound addresses; empty without --listen-client-urls. */
+  etcdUrls: string[]
   close(): Promise<void>
 }
 
@@ -153,14 +189,29 @@ export async function startServing(o: ServeOptions, log: (line: string) => void)
   const url = `https://${host.includes(':') ? `[${host}]` : host}:${address.port}`
   const kubeconfigPath = join(dataDir, 'kubeconfig')
   writeAtomic(kubeconfigPath, kubeconfig({ server: url, caPem: pki.ca.cert, user: 'etchlog-admin', clientCertPem: pki.admin.cert, clientKeyPem: pki.admin.key }), 0o600)
+  let etcd: EtcdFront | undefined
+  if (o.listenClientUrls.length > 0) {
+    const t = o.etcdTls
+    if ((t.certFile === undefined) !== (t.keyFile === undefined)) throw new InvalidArgumentError('etchlog serve: --cert-file and --key-file go together')
+    etcd = await startEtcdFront({
+      store,
+      listenClientUrls: o.listenClientUrls,
+      ...(t.certFile === undefined || t.keyFile === undefined ? {} : { tls: { certFile: t.certFile, keyFile: t.keyFile, ...(t.trustedCaFile === undefined ? {} : { trustedCaFile: t.trustedCaFile }), clientCertAuth: t.clientCertAuth } }),
+      ...(o.maxRequestBytes === undefined ? {} : { maxRequestBytes: o.maxRequestBytes }),
+      ...(o.maxTxnOps === undefined ? {} : { maxTxnOps: o.maxTxnOps }),
+      dataDir,
+    })
+    writeAtomic(join(dataDir, 'etcd-endpoints'), `${etcd.urls.join('\n')}\n`, 0o644)
+  }
   let closing: Promise<void> | undefined
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       stopFeeds.abort()
+      await etcd?.close()
       await server.close()
       await store.close()
     })())
-  return { server, store, url, kubeconfigPath, close }
+  return { server, store, url, kubeconfigPath, etcdUrls: etcd?.urls ?? [], close }
 }
 
 /** The namespaces every cluster has. */
