@@ -1,11 +1,14 @@
 export { openStore, type OpenStoreOptions } from './open-store.js'
-export { Store } from './store.js'
+export { Store, type ReadPathStats } from './store.js'
 export { createResealPool, type ResealPool, type ResealPoolOptions } from './reseal-pool.js'
 export { restoreSnapshot, saveSnapshot, snapshotStatus, type SnapshotStatus } from './snapshot.js'
 export {
   cancelReasons,
   CacheTooOldError,
+  cacheFallbackReasons,
   TooManyWatchersError,
+  type CacheFallbackReason,
+  type CacheReadStats,
   type CachedRange,
   type CachedRangeRequest,
   type Watcher,
@@ -35,6 +38,7 @@ export {
   FieldSelector,
   type Status,
   type ObjectKv,
+  type ObjectReadPathStats,
   type ObjectStoreOptions,
   type ObjectWatchEvent,
   type ObjectWatchEventType,

@@ -3,8 +3,8 @@
 // is created here and started by the first watch or cached read (a store that uses neither pays
 // nothing for it).
 import { KvStore, type KvStoreOptions } from './mvcc/index.js'
-import type { Clock } from './util/index.js'
-import { type CachedRange, type CachedRangeRequest, WatchCache, type WatchCacheStatus, type Watcher, type WatchRequest } from './watchcache/index.js'
+import { type Clock, EventLoopDelay, type EventLoopDelayStats } from './util/index.js'
+import { type CacheReadStats, type CachedRange, type CachedRangeRequest, WatchCache, type WatchCacheStatus, type Watcher, type WatchRequest } from './watchcache/index.js'
 
 export interface StoreOptions extends KvStoreOptions {
   clock: Clock
@@ -12,8 +12,15 @@ export interface StoreOptions extends KvStoreOptions {
   watchProgressNotifyIntervalMs: number
 }
 
+export interface ReadPathStats {
+  cache: CacheReadStats
+  eventLoopDelay: EventLoopDelayStats
+}
+
 export class Store extends KvStore {
   private readonly cache: WatchCache
+  // Measures event-loop stalls while the store is open; stopped by close().
+  private readonly loopDelay = new EventLoopDelay()
 
   constructor(options: StoreOptions) {
     super(options)
@@ -41,7 +48,20 @@ export class Store extends KvStore {
    */
   async rangeFromCache(request: CachedRangeRequest): Promise<CachedRange | undefined> {
     this.noticeCommits()
-    return this.cache.readRange(request)
+    if (request.consistent !== true) return this.cache.readRange(request)
+    // KEP-2340: learn the store's revision now (another process's commits included: noticeCommits
+    // looked at the file), then let the cache answer once it has reached it. Every write acknowledged
+    // before this call is at or below that revision, so the answer includes it.
+    return this.cache.readRange({ ...request, notOlderThan: Math.max(request.notOlderThan ?? 0, this.revision) })
+  }
+
+  /**
+   * The read path's figures, for monitoring (the API server's /metrics): the watch cache's hits,
+   * fallbacks to the store by reason and waits, and the event loop's delay since the store opened
+   * (or the last reset). See docs/read-path.md.
+   */
+  readPathStats(options: { reset?: boolean } = {}): ReadPathStats {
+    return { cache: this.cache.readStats, eventLoopDelay: this.loopDelay.stats(options.reset === true) }
   }
 
   /** W12: a progress response to every watcher, as soon as it is in sync. */
@@ -61,6 +81,7 @@ export class Store extends KvStore {
 
   override async close(): Promise<void> {
     this.cache.close()
+    this.loopDelay.stop()
     await super.close()
   }
 

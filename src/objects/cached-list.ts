@@ -1,13 +1,16 @@
-// Lists served from the watch cache's current state, as Kubernetes' cacher serves them
-// (../shared/reference/kubernetes-storage.md 1.5, 2.3): resourceVersion "0" (any) and "not older
-// than N" read the cache's state of the prefix instead of ranging the store, and answer at the
-// cache's revision. Exact reads, continue pages and "" (consistent) stay on the store (list.ts).
+// Reads served from the watch cache's current state, as Kubernetes' cacher serves them
+// (../shared/reference/kubernetes-storage.md 1.5, 2.3, and KEP-2340 consistent reads; see
+// docs/read-path.md):
+//  - resourceVersion "0" (any) and "not older than N": the cache's state at its revision;
+//  - "" (consistent): the cache's state once it has reached the store's current revision (Store
+//    learns it first), else the store;
+//  - an exact revision and continue pages: the state at that revision, rebuilt from the current
+//    state and the ring (state-at.ts in the cache), when the ring still covers it, else the store.
 //
-// limit: ignored for "0", as Kubernetes does; honoured for "not older than N": the page ends
-// after `limit` matching items with a continue token pinned at the cache's revision, so the next
-// pages are exact reads of the store at that revision (Kubernetes without cache snapshots
-// delegates continue pages to etcd the same way). The state at the cache's revision equals the
-// store at that revision, so the pages form one consistent list.
+// limit: ignored for "0", as Kubernetes does; otherwise the page ends after `limit` matching items
+// with a continue token pinned at the revision read, so the next pages read that same revision,
+// from the cache while its ring covers it and from the store otherwise; both give the store's
+// state at that revision, so the pages form one consistent list.
 //
 // Decoding: the state hands out the same frozen KeyValue for a key until the key changes, so a
 // WeakMap from it to its decoded, deeply frozen object decodes each version once however often it
@@ -51,16 +54,14 @@ export async function readCache(read: CacheRead, request: CachedRangeRequest): P
 
 export interface CachedListScan {
   keyPrefix: string
-  rangeEnd: Buffer
-  notOlderThan: number
   /** Items per page; 0: all. */
   limit: number
   keep: ((object: KubeObject) => boolean) | undefined
 }
 
-/** The list from the cache; undefined when the cache keeps no state (read the store instead). */
-export async function listFromCache(read: CacheRead, decoder: SharedDecoder, scan: CachedListScan): Promise<ListResult | undefined> {
-  const r = await readCache(read, { key: scan.keyPrefix, rangeEnd: scan.rangeEnd, notOlderThan: scan.notOlderThan })
+/** The list from the cache; undefined when the cache cannot answer it (read the store instead). */
+export async function listFromCache(read: CacheRead, decoder: SharedDecoder, request: CachedRangeRequest, scan: CachedListScan): Promise<ListResult | undefined> {
+  const r = await readCache(read, request)
   if (r === undefined) return undefined
   const items: KubeObject[] = []
   let i = 0

@@ -25,6 +25,7 @@ export type {
   ListOptions,
   ListResult,
   ObjectKv,
+  ObjectReadPathStats,
   KvWatcher,
   ObjectStoreOptions,
   ObjectWatchEvent,

@@ -1,12 +1,14 @@
 // Kubernetes' storage.Interface over a key-value store (apiserver pkg/storage/etcd3/store.go):
 // objects go through the codec, resourceVersion is the key's modRevision, and every write is a
-// compare-and-swap on it (etcd-semantics T9). Reads that accept a cached answer (get and list at
-// resourceVersion "0", list not older than N) are served from the watch cache when the store has
-// one (cached-list.ts); every other read goes to the store.
+// compare-and-swap on it (etcd-semantics T9). Reads are served from the watch cache when the store
+// has one and the cache can answer (cached-list.ts, docs/read-path.md): "0", not older than N,
+// consistent "" (KEP-2340: once the cache reached the store's revision), exact N and continue
+// pages (while the ring covers N); the rest, and every read inside a write, go to the store.
 import { randomUUID } from 'node:crypto'
 import type { KubeObject, ObjectCodec } from '../codec/index.js'
 import type { KeyValue, TxnResponse } from '../mvcc/index.js'
-import { assert, bytesEqual, FutureRevisionError, InvalidArgumentError, LeaseNotFoundError, prefixEnd, type Clock } from '../util/index.js'
+import type { CachedRangeRequest } from '../watchcache/index.js'
+import { assert, bytesEqual, defaultLimits, FutureRevisionError, InvalidArgumentError, LeaseNotFoundError, prefixEnd, type Clock } from '../util/index.js'
 import { AlreadyExistsError, ConflictError, InternalObjectError, NotFoundError, TooLargeResourceVersionError } from './errors.js'
 import { prepareKey } from './keys.js'
 import { LeaseManager } from './lease-manager.js'
@@ -24,6 +26,7 @@ import type {
   ListOptions,
   ListResult,
   ObjectKv,
+  ObjectReadPathStats,
   ObjectStoreOptions,
   ObjectWatchOptions,
   Preconditions,
@@ -49,12 +52,17 @@ export class ObjectStore {
   private readonly leases: LeaseManager
   // The watch cache's reads, when the store has a cache; objects they return are decoded once.
   private readonly cache: { read: CacheRead; decoder: SharedDecoder } | undefined
+  // Longest synchronous slice of a store-path list.
+  private readonly sliceMs: number
+  // Gets answered by the cache / the store, and lists answered; each only grows.
+  private readonly served = { cache: 0, store: 0, lists: 0 }
 
   constructor(options: ObjectStoreOptions) {
     this.kv = options.kv
     this.codec = options.codec
     this.clock = options.clock
     this.newUid = options.uid ?? randomUUID
+    this.sliceMs = options.readSliceMs ?? defaultLimits.readSliceMs
     this.decoder = new EventDecoder(options.codec)
     this.leases = new LeaseManager(options.kv, options.clock)
     const kv = this.kv
@@ -109,9 +117,10 @@ export class ObjectStore {
   }
 
   /**
-   * "" (or absent) reads the latest, "0" any version (from the watch cache when the store has one:
-   * then the object is deeply frozen and shared, copy it to change it), "N" the object as of
-   * revision N: Expired if N is compacted, Timeout if the store has not reached N.
+   * "" (or absent) reads the latest (linearizable), "0" any version, "N" the object as of revision
+   * N: Expired if N is compacted, Timeout if the store has not reached N. When the store has a
+   * watch cache, each is answered from it where it can be (docs/read-path.md): the object is then
+   * deeply frozen and shared, copy it to change it.
    * A missing key is NotFound, or undefined with ignoreNotFound.
    */
   get(key: string, options: GetOptions & { ignoreNotFound: true }): Promise<KubeObject | undefined>
@@ -120,25 +129,52 @@ export class ObjectStore {
   async get(key: string, options: GetOptions = {}): Promise<KubeObject | undefined> {
     const k = prepareKey(key, false)
     const revision = parseResourceVersion(options.resourceVersion)
-    if (options.resourceVersion === '0' && this.cache !== undefined) {
-      const r = await readCache(this.cache.read, { key: k })
+    const request = this.cache === undefined ? undefined : this.cachedGet(k, options.resourceVersion, revision)
+    if (this.cache !== undefined && request !== undefined) {
+      const r = await readCache(this.cache.read, request)
       if (r !== undefined) {
+        this.served.cache++
         const kv = r.kvs[0]
         if (kv !== undefined) return this.cache.decoder.object(kv)
         if (options.ignoreNotFound === true) return undefined
         throw new NotFoundError(k)
       }
     }
+    this.served.store++
     const kv = await this.read(k, revision)
     if (kv !== undefined) return this.decode(kv)
     if (options.ignoreNotFound === true) return undefined
     throw new NotFoundError(k)
   }
 
-  /** Objects under `prefix` (a '/' is added): see docs/objects.md for resourceVersion, paging and selectors. */
+  /**
+   * Objects under `prefix` (a '/' is added): see docs/objects.md for resourceVersion, paging and
+   * selectors, and docs/read-path.md for where each list is served from. Items served from the
+   * watch cache (as most are) are deeply frozen and shared: copy one to change it.
+   */
   async list(prefix: string, options: ListOptions = {}): Promise<ListResult> {
-    const source: ListSource = { kv: this.kv, decode: (kv) => this.decode(kv), cache: this.cache }
-    return listObjects(source, prefix, options)
+    const source: ListSource = { kv: this.kv, decode: (kv) => this.decode(kv), cache: this.cache, sliceMs: this.sliceMs }
+    const result = await listObjects(source, prefix, options)
+    this.served.lists++
+    return result
+  }
+
+  /**
+   * The read path's figures (docs/read-path.md), for the API server's /metrics: gets answered by
+   * the cache or the store, the cache's hits, fallbacks by reason and waits, and the event loop's
+   * delay (both from the Store; absent over an ObjectKv without readPathStats). reset clears the
+   * event-loop histogram after reading it.
+   */
+  readPathStats(options: { reset?: boolean } = {}): ObjectReadPathStats {
+    const below = this.kv.readPathStats?.(options)
+    return { gets: { cache: this.served.cache, store: this.served.store }, lists: this.served.lists, cache: below?.cache, eventLoopDelay: below?.eventLoopDelay }
+  }
+
+  /** Which cached read a get is, if any: "" consistent, "0" any, "N" exact (only between compaction and now). */
+  private cachedGet(key: string, rv: string | undefined, revision: number): CachedRangeRequest | undefined {
+    if (rv === undefined || rv === '') return { key, consistent: true }
+    if (rv === '0') return { key }
+    return revision >= this.kv.compactRevision && revision <= this.kv.revision ? { key, revision } : undefined
   }
 
   /** Number of keys under `prefix` (a '/' is added). */

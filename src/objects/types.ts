@@ -3,8 +3,8 @@
 // fits it today and an etcd client can fit it later.
 import type { KubeObject, ObjectCodec } from '../codec/index.js'
 import type { KeyValue, LeaseGrantResponse, RangeRequest, RangeResponse, TxnRequest, TxnResponse } from '../mvcc/index.js'
-import type { Clock } from '../util/index.js'
-import type { CachedRange, CachedRangeRequest, WatchRequest, WatchResponse } from '../watchcache/index.js'
+import type { Clock, EventLoopDelayStats } from '../util/index.js'
+import type { CacheReadStats, CachedRange, CachedRangeRequest, WatchRequest, WatchResponse } from '../watchcache/index.js'
 import type { Status } from './errors.js'
 
 /** The part of KvStore the object layer uses. */
@@ -24,6 +24,19 @@ export interface ObjectKv {
   requestProgress?(): void
   /** The watch cache's current state (Store.rangeFromCache); without it, every read goes to range. */
   rangeFromCache?(request: CachedRangeRequest): Promise<CachedRange | undefined>
+  /** The cache's counters and the event loop's delay (Store.readPathStats). */
+  readPathStats?(options?: { reset?: boolean }): { cache: CacheReadStats; eventLoopDelay: EventLoopDelayStats }
+}
+
+/** ObjectStore.readPathStats (docs/read-path.md). */
+export interface ObjectReadPathStats {
+  /** Gets answered by the watch cache and by the store. */
+  gets: { cache: number; store: number }
+  /** Lists answered (their cache hits and fallbacks are in `cache`). */
+  lists: number
+  /** The cache's hits, fallbacks by reason and waits (every cached read of the store, lists included). */
+  cache: CacheReadStats | undefined
+  eventLoopDelay: EventLoopDelayStats | undefined
 }
 
 /** What ObjectKv.watch returns: Store's Watcher fits it. */
@@ -38,6 +51,8 @@ export interface ObjectStoreOptions {
   clock: Clock
   /** New metadata.uid values; crypto.randomUUID by default (tests inject a counter). */
   uid?: () => string
+  /** Longest synchronous slice of a list read from the store (default limits.readSliceMs, 10 ms). */
+  readSliceMs?: number
 }
 
 /** Kubernetes storage.Preconditions: each given field must equal the stored object's. */

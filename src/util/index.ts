@@ -15,3 +15,5 @@ export {
   type Bytes,
   type BytesLike,
 } from './bytes.js'
+export { ReadSlicer, sliceRowsMax, sliceRowsMin, yieldToEventLoop } from './read-slice.js'
+export { EventLoopDelay, type EventLoopDelayStats } from './event-loop-delay.js'

@@ -33,6 +33,12 @@ export interface Limits {
   watchCacheStateBytesMax: number
   /** How long a read "not older than N" waits for the cache to reach N before 504 too large (Kubernetes: 3 s). */
   watchCacheWaitMs: number
+  /** How long a consistent read (resourceVersion "") waits for the cache to reach the store's revision
+   *  before it reads the store instead (KEP-2340; the fallback is counted as 'not-caught-up'). */
+  consistentReadWaitMs: number
+  /** Longest synchronous slice of a large read (a list, the cache's first load): past it the read
+   *  yields to the event loop before its next page, so no read stalls timers, watchers or other requests. */
+  readSliceMs: number
   /** Bytes (keys + values + ~128 per event) the ring keeps; the oldest events go first. */
   watchCacheBytesMax: number
   /** Watchers open at once on one store. */
@@ -58,6 +64,8 @@ export const defaultLimits: Readonly<Limits> = Object.freeze({
   watchCacheEventFreshMs: 75_000,
   watchCacheStateBytesMax: 256 * 1024 * 1024,
   watchCacheWaitMs: 3_000,
+  consistentReadWaitMs: 1_000,
+  readSliceMs: 10,
   watchCacheBytesMax: 64 * 1024 * 1024,
   watchersMax: 100_000,
   watchBufferEventsMax: 10_000,

@@ -9,7 +9,7 @@
 // array (a bulk load would be quadratic): new keys wait in `added` and deleted ones in `removed`,
 // and the next range merges them in once, O(n + a log a).
 // Example: sorted [a, c], put b, delete c -> added {b}, removed {c}; a range rebuilds [a, b].
-import { assert, CompactedError } from '../util/index.js'
+import { assert, CompactedError, ReadSlicer } from '../util/index.js'
 import type { KeyValue } from '../mvcc/index.js'
 import { keyString } from './cached-event.js'
 import type { KeyRange } from './key-range.js'
@@ -165,27 +165,29 @@ function merge(a: readonly string[], b: readonly string[]): string[] {
 /** How a load ended: 'abandoned' when `current()` turned false (the feed restarted). */
 export type LoadOutcome = 'loaded' | 'abandoned' | 'too-large' | 'compacted'
 
-/** Rows per page of a load. */
-const loadPageRows = 10_000
-
 /**
  * Reads every live key at the state's revision, in pages, while the feed queues the events after
- * it, then applies them. Stops early when `current()` turns false or the state outgrows bytesMax.
- * 'compacted': a compaction passed the revision mid-load (the caller loads again later, at a
- * newer revision).
+ * it, then applies them. Pages are sized to take about sliceMs and the load yields to the event
+ * loop between slices (the first load of 10k objects must not stall watchers or requests; reads
+ * go to the store meanwhile). Stops early when `current()` turns false or the state outgrows
+ * bytesMax. 'compacted': a compaction passed the revision mid-load (the caller loads again later,
+ * at a newer revision).
  */
-export async function loadCurrentState(source: EventSource, state: CurrentState, current: () => boolean, bytesMax: number): Promise<LoadOutcome> {
+export async function loadCurrentState(source: EventSource, state: CurrentState, current: () => boolean, bytesMax: number, sliceMs: number): Promise<LoadOutcome> {
   const everything = Buffer.from([0])
   let key = everything
+  const slicer = new ReadSlicer(sliceMs)
   try {
     for (;;) {
-      const r = await source.range({ key, rangeEnd: everything, revision: state.revision, limit: loadPageRows })
+      const r = await source.range({ key, rangeEnd: everything, revision: state.revision, limit: slicer.pageRows })
       if (!current()) return 'abandoned'
       state.load(r.kvs)
       if (state.bytesUsed > bytesMax) return 'too-large'
       const last = r.kvs[r.kvs.length - 1]
       if (!r.more || last === undefined) break
       key = Buffer.concat([last.key, everything])
+      await slicer.pageDone(r.kvs.length)
+      if (!current()) return 'abandoned'
     }
   } catch (err) {
     if (err instanceof CompactedError) return 'compacted'

@@ -3,3 +3,4 @@ export { WatchCache, type WatchCacheOptions, type WatchCacheStatus } from './wat
 export { CacheTooOldError, TooManyWatchersError } from './errors.js'
 export type { Watcher } from './watcher.js'
 export { cancelReasons, type CachedRange, type CachedRangeRequest, type EventSource, type WatchEvent, type WatchFilter, type WatchRequest, type WatchResponse } from './types.js'
+export { cacheFallbackReasons, type CacheFallbackReason, type CacheReadStats } from './read-stats.js'

@@ -24,17 +24,17 @@ export class RevisionWaiters {
     return this.waiting.size
   }
 
-  /** Resolves once the cache is at `revision` or beyond; CacheTooOldError after waitMs. */
-  until(revision: number): Promise<void> {
+  /** Resolves once the cache is at `revision` or beyond; CacheTooOldError after waitMs (or this call's own wait). */
+  until(revision: number, waitMs = this.waitMs): Promise<void> {
     if (this.revisionNow() >= revision) return Promise.resolve()
     return new Promise<void>((resolve, reject) => {
       const w: Waiter = {
         revision,
         resolve,
         reject,
-        timer: this.clock.setTimer(this.waitMs, () => {
+        timer: this.clock.setTimer(waitMs, () => {
           this.waiting.delete(w)
-          reject(new CacheTooOldError(revision, this.revisionNow(), this.waitMs))
+          reject(new CacheTooOldError(revision, this.revisionNow(), waitMs))
         }),
       }
       this.waiting.add(w)

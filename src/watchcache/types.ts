@@ -66,6 +66,18 @@ export interface CachedRangeRequest {
   prefix?: boolean
   /** Wait (up to watchCacheWaitMs) until the cache has reached this revision; 0 or absent: no wait. */
   notOlderThan?: number
+  /**
+   * A consistent read (KEP-2340): Store.rangeFromCache sets notOlderThan to the store's current
+   * revision. The cache never waits for its state to load and waits at most consistentReadWaitMs
+   * for the revision; when it cannot answer it returns undefined (read the store), reason counted.
+   */
+  consistent?: boolean
+  /**
+   * The range as of exactly this revision (a continue page, an exact read): from the current state
+   * and the ring, when the ring holds every event after it; else undefined (read the store).
+   * Implies the same no-load-wait rule as consistent.
+   */
+  revision?: number
 }
 
 export interface CachedRange {

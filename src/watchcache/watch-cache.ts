@@ -16,9 +16,11 @@ import { type Clock, InvalidArgumentError, type Limits, StorageError, StoreClose
 import { cacheEvents, type CachedEvent, keyString, type KnownVersions } from './cached-event.js'
 import { catchUp, type CatchUpContext } from './catch-up.js'
 import { CurrentState, loadCurrentState, type LoadOutcome } from './current-state.js'
-import { TooManyWatchersError } from './errors.js'
+import { CacheTooOldError, TooManyWatchersError } from './errors.js'
 import { EventRing, type RingSizing } from './event-ring.js'
-import { keyRangeOf } from './key-range.js'
+import { type KeyRange, keyRangeOf } from './key-range.js'
+import { type CacheReadStats, CacheReadCounters } from './read-stats.js'
+import { rangeAt } from './state-at.js'
 import { RevisionWaiters } from './revision-waiters.js'
 import { readRequest } from './watch-request.js'
 import { cancelReasons, type CachedRange, type CachedRangeRequest, type EventSource, type WatchRequest, type WatchResponse } from './types.js'
@@ -79,6 +81,8 @@ export class WatchCache implements WatcherHost, CatchUpContext {
   private stateOff = false
   // Cached reads waiting for `revision` to reach theirs.
   private readonly waiters: RevisionWaiters
+  // Hits, fallbacks and waits of cached reads.
+  private readonly counters = new CacheReadCounters()
 
   constructor(
     readonly source: EventSource,
@@ -145,17 +149,76 @@ export class WatchCache implements WatcherHost, CatchUpContext {
       throw new InvalidArgumentError(`watch: notOlderThan must be a non-negative integer, got ${String(notOlderThan)}`)
     }
     if (this.unsubscribe === undefined) this.start()
-    await this.waiters.until(notOlderThan)
+    if (request.consistent === true || request.revision !== undefined) return this.readServed(range, notOlderThan, request)
+    await this.waitFor(notOlderThan, this.options.limits.watchCacheWaitMs)
     for (;;) {
       if (this.closed) throw new StoreClosedError()
-      if (this.stateOff) return undefined
+      if (this.stateOff) return this.counters.fallback('state-off')
       if (this.unsubscribe === undefined) this.start()
       const state = this.state
       // Read in one go, with no await between: the state and the revision move together.
-      if (state?.ready === true) return { revision: this.revision, kvs: state.range(range) }
+      if (state?.ready === true) {
+        this.counters.hits++
+        return { revision: this.revision, kvs: state.range(range) }
+      }
       // A compaction overtook the load: this read goes to the store; the next one loads again.
-      if ((await this.loadingState()) === 'compacted') return undefined
+      if ((await this.loadingState()) === 'compacted') return this.counters.fallback('compacted')
     }
+  }
+
+  /**
+   * A consistent or exact-revision read: served only when the state is loaded (a load is started
+   * in the background otherwise: this read must not wait for it) and the cache reaches the wanted
+   * revision within consistentReadWaitMs. Every other case is undefined, with its reason counted.
+   */
+  private async readServed(range: KeyRange, notOlderThan: number, request: CachedRangeRequest): Promise<CachedRange | undefined> {
+    const exact = request.revision
+    if (exact !== undefined && (!Number.isSafeInteger(exact) || exact <= 0)) throw new InvalidArgumentError(`watch: revision must be a positive integer, got ${String(exact)}`)
+    if (this.stateOff) return this.counters.fallback('state-off')
+    if (this.state?.ready !== true) {
+      void this.loadingState()
+      return this.counters.fallback('loading')
+    }
+    try {
+      await this.waitFor(Math.max(notOlderThan, exact ?? 0), this.options.limits.consistentReadWaitMs)
+    } catch (err) {
+      if (err instanceof CacheTooOldError) return this.counters.fallback('not-caught-up')
+      throw err
+    }
+    if (this.closed) throw new StoreClosedError()
+    if (this.stateOff) return this.counters.fallback('state-off')
+    const state = this.state
+    // The feed restarted while this read waited: the state is loading again.
+    if (state?.ready !== true) return this.counters.fallback('loading')
+    // From here to the return nothing awaits: the state, the ring and the revision move together.
+    const kvs = state.range(range)
+    if (exact === undefined || exact === this.revision) return this.hit(request, { revision: this.revision, kvs })
+    if (exact + 1 < this.ringStartRevision) return this.counters.fallback('revision-not-held')
+    const back = rangeAt(kvs, this.ring, this.ring.firstIndexAtOrAfter(exact + 1), range)
+    return back === undefined ? this.counters.fallback('revision-not-held') : this.hit(request, { revision: exact, kvs: back })
+  }
+
+  private hit(request: CachedRangeRequest, answer: CachedRange): CachedRange {
+    this.counters.hits++
+    if (request.consistent === true) this.counters.consistentHits++
+    return answer
+  }
+
+  /** Waits (counted, timed on the Clock) until the cache reaches `revision`; CacheTooOldError after waitMs. */
+  private async waitFor(revision: number, waitMs: number): Promise<void> {
+    if (this.revision >= revision) return
+    const began = this.options.clock.now()
+    this.counters.waits++
+    try {
+      await this.waiters.until(revision, waitMs)
+    } finally {
+      this.counters.waitMsTotal += this.options.clock.now() - began
+    }
+  }
+
+  /** The read path's counters (Store.readPathStats). */
+  get readStats(): CacheReadStats {
+    return this.counters.snapshot()
   }
 
   /** Sizes, for monitoring and tests. */
@@ -222,7 +285,7 @@ export class WatchCache implements WatcherHost, CatchUpContext {
 
   private async loadState(epoch: number, state: CurrentState): Promise<LoadOutcome> {
     this.state = state
-    const outcome = await loadCurrentState(this.source, state, () => epoch === this.epoch && this.state === state, this.options.limits.watchCacheStateBytesMax)
+    const outcome = await loadCurrentState(this.source, state, () => epoch === this.epoch && this.state === state, this.options.limits.watchCacheStateBytesMax, this.options.limits.readSliceMs)
     if (this.state === state && outcome !== 'loaded') this.state = undefined
     if (outcome === 'too-large') this.stateOff = true
     return outcome

@@ -6,12 +6,13 @@
 import { openStore } from '../../src/index.js'
 import type { Operation, WatchRecord } from '../../src/verify/index.js'
 import { exitWithParent, leaveParent, reportFailure } from './child-process.js'
+import { CachedReadKv } from './history-cached-kv.js'
 import { HistoryRecorder, now } from './history-recorder.js'
 import { WatchRecording } from './history-watch.js'
 import { runWorkload } from './history-workload.js'
 
 export type HistoryClientRequest =
-  | { cmd: 'run'; seed: number; ops: number; loops: number; keys: string[]; watch: boolean }
+  | { cmd: 'run'; seed: number; ops: number; loops: number; keys: string[]; watch: boolean; cachedReads?: boolean }
   | { cmd: 'stop-watch'; revision: number }
   | { cmd: 'close' }
 
@@ -49,8 +50,10 @@ async function main(): Promise<void> {
         watcher = new WatchRecording(`${name}/watch`, request, 1, now(), store.watch({ ...request, startRevision: 1 }))
       }
       const recorder = new HistoryRecorder()
+      // Gets as consistent reads from this process's watch cache (test/verify/cached-reads.test.ts).
+      const kv = m.cachedReads === true ? new CachedReadKv(store) : store
       const loops = Array.from({ length: m.loops }, (_, i) =>
-        runWorkload(store, recorder, { client: `${name}/${i}`, seed: m.seed + i, ops: m.ops, keys: m.keys }),
+        runWorkload(kv, recorder, { client: `${name}/${i}`, seed: m.seed + i, ops: m.ops, keys: m.keys }),
       )
       await Promise.all(loops)
       await reply({ type: 'history', operations: recorder.operations })
