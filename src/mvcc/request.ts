@@ -1,6 +1,6 @@
 // Turns public requests into checked internal ones. Everything here runs before a request is
 // queued: bad input is rejected with a typed error and never reaches the writer.
-import { type BytesLike, InvalidArgumentError, type Limits, RequestTooLargeError, TooManyOpsError, describeKey, isZeroByte, prefixEnd, toBytes } from '../util/index.js'
+import { type BytesLike, InvalidArgumentError, type Limits, RequestTooLargeError, TooManyOpsError, describeKey, isZeroByte, prefixEnd, toBytes, describeValue } from '../util/index.js'
 import type { Interval } from './log.js'
 import type {
   Compare,
@@ -119,7 +119,7 @@ export class RequestReader {
     const sortOrder = r.sortOrder ?? 'NONE'
     const sortTarget = r.sortTarget ?? 'KEY'
     if (!SORT_ORDERS.includes(sortOrder) || !SORT_TARGETS.includes(sortTarget)) {
-      throw new InvalidArgumentError(`etcdserver: invalid sort option (${String(sortOrder)}, ${String(sortTarget)})`)
+      throw new InvalidArgumentError(`etcdserver: invalid sort option (${describeValue(sortOrder)}, ${describeValue(sortTarget)})`)
     }
     return {
       interval: this.interval(r.key, r.rangeEnd, r.prefix),
@@ -156,8 +156,8 @@ export class RequestReader {
 
   compare(c: Compare): NCompare {
     object(c, 'compare')
-    if (!COMPARE_TARGETS.includes(c.target)) throw new InvalidArgumentError(`etcdserver: invalid compare target ${String(c.target)}`)
-    if (!COMPARE_RESULTS.includes(c.result)) throw new InvalidArgumentError(`etcdserver: invalid compare result ${String(c.result)}`)
+    if (!COMPARE_TARGETS.includes(c.target)) throw new InvalidArgumentError(`etcdserver: invalid compare target ${describeValue(c.target)}`)
+    if (!COMPARE_RESULTS.includes(c.result)) throw new InvalidArgumentError(`etcdserver: invalid compare result ${describeValue(c.result)}`)
     const interval = this.interval(c.key, c.rangeEnd, undefined)
     if (c.target === 'VALUE') {
       if (typeof c.value === 'number') throw new InvalidArgumentError('etcdserver: a VALUE compare takes bytes, not a number')
@@ -206,7 +206,7 @@ function list<T>(v: T[] | undefined, what: string): T[] {
 export function integer(v: number | undefined, what: string): number {
   if (v === undefined) return 0
   if (typeof v !== 'number' || !Number.isSafeInteger(v)) {
-    throw new InvalidArgumentError(`etcdserver: ${what} must be a safe integer, got ${String(v)}`)
+    throw new InvalidArgumentError(`etcdserver: ${what} must be a safe integer, got ${describeValue(v)}`)
   }
   return v
 }

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto'
 import type { KubeObject, ObjectCodec } from '../codec/index.js'
 import type { KeyValue, TxnResponse } from '../mvcc/index.js'
-import { assert, bytesEqual, FutureRevisionError, InvalidArgumentError, LeaseNotFoundError, prefixEnd, type Clock } from '../util/index.js'
+import { assert, bytesEqual, FutureRevisionError, InvalidArgumentError, LeaseNotFoundError, prefixEnd, type Clock, describeValue } from '../util/index.js'
 import { AlreadyExistsError, ConflictError, InternalObjectError, NotFoundError, TooLargeResourceVersionError } from './errors.js'
 import { prepareKey } from './keys.js'
 import { LeaseManager } from './lease-manager.js'
@@ -81,7 +81,7 @@ export class ObjectStore {
   async create(key: string, object: KubeObject, options: CreateOptions = {}): Promise<KubeObject> {
     const k = prepareKey(key, false)
     const ttl = options.ttlSeconds
-    if (ttl !== undefined && (!Number.isSafeInteger(ttl) || ttl <= 0)) throw new InvalidArgumentError(`objects: ttlSeconds must be a positive integer, got ${String(ttl)}`)
+    if (ttl !== undefined && (!Number.isSafeInteger(ttl) || ttl <= 0)) throw new InvalidArgumentError(`objects: ttlSeconds must be a positive integer, got ${describeValue(ttl)}`)
     const stored = forCreate(object, this.newUid(), this.clock.now())
     const value = this.codec.encode(stored)
     // The object a get would return, copied now (before any await) rather than decoded later.

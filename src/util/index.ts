@@ -15,3 +15,5 @@ export {
   type Bytes,
   type BytesLike,
 } from './bytes.js'
+export { ArgumentError, describeValue } from './validate.js'
+export * as validate from './validate.js'
