@@ -5,6 +5,9 @@ import type { WatchRequest } from './types.js'
 
 export function readRequest(r: WatchRequest): { range: ReturnType<typeof keyRangeOf>; noPut: boolean; noDelete: boolean; prevKv: boolean; progressNotify: boolean; startRevision: number } {
   if (typeof r !== 'object' || r === null) throw new InvalidArgumentError('watch: request must be an object')
+  if (r.signal !== undefined && !(r.signal instanceof AbortSignal)) {
+    throw new InvalidArgumentError(`watch: signal must be an AbortSignal, got ${describeValue(r.signal)}`)
+  }
   const start = r.startRevision ?? 0
   if (!Number.isSafeInteger(start) || start < 0) {
     throw new InvalidArgumentError(`watch: startRevision must be a non-negative integer, got ${describeValue(start)}`)
