@@ -59,7 +59,8 @@ export interface KvStoreOptions {
 const getOptions = v.options({ revision: v.optional(v.integer()) })
 const compactOptions = v.options({ physical: v.optional(v.boolean) })
 const timeToLiveOptions = v.options({ keys: v.optional(v.boolean) })
-const position = v.integer({ min: 0 })
+// A position before the first row may be -1 (positionBefore of an empty log); any integer reads from after it.
+const position = v.integer()
 const eventLimit = v.integer({ min: 1 })
 const destination = v.string({ nonEmpty: true })
 

@@ -56,7 +56,7 @@ test('entry points: null and ill-typed options are typed refusals that change no
     () => s.store.compact(1, bad({ physical: 'yes' })),
     () => s.store.leaseTimeToLive(1, bad(null)),
     () => s.store.leaseGrant(bad(Object.create(null))),
-    () => s.store.readEvents(-1, 10),
+    () => s.store.readEvents(1.5, 10),
     () => s.store.readEvents(bad('0'), 10),
     () => s.store.readEvents(0, 0),
     () => s.store.eventPositionBefore(bad(1.5)),
