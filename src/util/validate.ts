@@ -144,3 +144,23 @@ export function objectOrUndefined(value: unknown, name: string): Record<string, 
   if (!isRecord(value)) fail(name, 'must be an object', value)
   return value
 }
+
+/**
+ * Like options, but fields it does not declare are left alone (for option objects that callers
+ * build from wider ones, as the object API's are); the declared ones are checked. Returns the
+ * value itself, unchanged, once it is known to be valid.
+ */
+export function fields<S extends Shape, T extends object>(declared: S): Check<T> {
+  return (value, name) => {
+    if (value === undefined) return {} as T
+    if (!isRecord(value)) fail(name, 'must be an object', value)
+    for (const [key, check] of Object.entries(declared)) check(value[key], `${name}.${key}`)
+    return value as T
+  }
+}
+
+/** An AbortSignal (the watch APIs take one to stop a watcher). */
+export const abortSignal: Check<AbortSignal> = (value, name) => {
+  if (!(value instanceof AbortSignal)) fail(name, 'must be an AbortSignal', value)
+  return value
+}
