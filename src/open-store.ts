@@ -4,7 +4,7 @@ import { SqliteLog } from './log/index.js'
 import type { Log, ValueTransformer } from './mvcc/index.js'
 import { Store } from './store.js'
 import type { Durability } from './mvcc/index.js'
-import { InvalidArgumentError, resolveLimits, systemClock, type Clock, type Limits } from './util/index.js'
+import { InvalidArgumentError, resolveLimits, systemClock, validate as v, type Clock, type Limits } from './util/index.js'
 
 export interface OpenStoreOptions {
   /** Database file; ':memory:' for a private in-memory store. Default ./data/etchlog.db. */
@@ -38,11 +38,35 @@ export interface OpenStoreOptions {
   /** W11: how often idle watchers that asked for progressNotify get a progress response.
    *  Default 600000 (10 min, etcd's default). */
   watchProgressNotifyIntervalMs?: number
+  /** Told about exceptions thrown by commit listeners (onCommit), which never reach the writer.
+   *  Default: a process warning. Store.listenerErrorCount counts them either way. */
+  onError?: (error: unknown, source: 'commitListener') => void
 }
+
+const positiveMs = v.optional(v.integer({ min: 1, max: 2 ** 31 - 1 }))
+// Every option, declared once: an unknown (misspelt) key is refused rather than ignored.
+const openStoreOptions = v.options({
+  path: v.optional(v.string({ nonEmpty: true })),
+  durability: v.optional(v.oneOf(['strict', 'relaxed'] as const)),
+  clock: v.optional(v.methods<Clock>(['now', 'setTimer'])),
+  limits: v.optional((value: unknown, name: string) => (v.isRecord(value) ? value : v.fail(name, 'must be an object', value))),
+  busyTimeoutMs: v.optional(v.integer({ min: 0, max: 2 ** 31 - 1 })),
+  cacheKiB: v.optional(v.integer({ min: 1, max: 2 ** 40 })),
+  quotaBytes: v.optional(v.integer({ min: 0 })),
+  readOnly: v.optional(v.boolean),
+  rebuildIndex: v.optional(v.boolean),
+  leasePollMs: positiveMs,
+  remotePollMs: positiveMs,
+  checkpointThread: v.optional(v.boolean),
+  transformer: v.optional(v.methods<ValueTransformer>(['toStorage', 'fromStorage'])),
+  watchProgressNotifyIntervalMs: positiveMs,
+  onError: v.optional(v.func),
+})
 
 const packageVersion = (createRequire(import.meta.url)('../package.json') as { version: string }).version
 
-export async function openStore(options: OpenStoreOptions = {}): Promise<Store> {
+export async function openStore(given: OpenStoreOptions = {}): Promise<Store> {
+  const options = openStoreOptions(given, 'openStore options') as OpenStoreOptions
   const durability = options.durability ?? 'strict'
   if (durability !== 'strict' && durability !== 'relaxed') {
     throw new InvalidArgumentError(`etchlog: durability must be 'strict' or 'relaxed', got ${String(durability)}`)
@@ -76,5 +100,6 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     remotePollMs: options.remotePollMs ?? 25,
     readOnly: options.readOnly === true,
     ...(options.transformer === undefined ? {} : { transformer: options.transformer }),
+    ...(options.onError === undefined ? {} : { onError: options.onError }),
   })
 }

@@ -42,19 +42,21 @@ function newestAtRevision(shape: IntervalShape): string {
     AND NOT EXISTS (SELECT 1 FROM log n WHERE n.key = g.key AND n.rev > g.rev AND n.rev <= @rev)`
 }
 
+// A live entry agrees with the log row it points to (row-sum.ts: the index has no checksum of its own).
+const AGREE = `(g.id IS NOT NULL AND g.key = l.key AND g.rev = l.mod_rev AND g.create_rev = l.create_rev
+  AND g.version = l.version AND g.lease = l.lease) AS agree`
+
 export function rangeSql(shape: RangeShape): string {
+  const value = shape.withValues ? 'g.value' : 'NULL AS value'
   if (!shape.historical) {
-    if (!shape.withValues) {
-      return `SELECT key, mod_rev, create_rev, version, lease, NULL AS value FROM live
-        WHERE ${keyCondition('key', shape.interval)} ORDER BY key ${LIMIT}`
-    }
-    return `SELECT l.key, l.mod_rev, l.create_rev, l.version, l.lease, g.value
-      FROM live l JOIN log g ON g.id = l.id
+    // LEFT JOIN: an entry whose log row is missing must be seen (and refused), not skipped.
+    return `SELECT l.key, l.mod_rev, l.create_rev, l.version, l.lease, ${value}, g.sum, g.vsum, ${AGREE}
+      FROM live l LEFT JOIN log g ON g.id = l.id
       WHERE ${keyCondition('l.key', shape.interval)} ORDER BY l.key ${LIMIT}`
   }
-  const value = shape.withValues ? 'g.value' : 'NULL AS value'
-  if (shape.interval === 'point') return `${pointAtRevision(`g.key, g.rev AS mod_rev, g.create_rev, g.version, g.lease, ${value}`)} ${LIMIT}`
-  return `SELECT g.key, g.rev AS mod_rev, g.create_rev, g.version, g.lease, ${value}
+  const columns = `g.key, g.rev AS mod_rev, g.create_rev, g.version, g.lease, ${value}, g.sum, g.vsum, 1 AS agree`
+  if (shape.interval === 'point') return `${pointAtRevision(columns)} ${LIMIT}`
+  return `SELECT ${columns}
     FROM log g WHERE ${newestAtRevision(shape.interval)} ORDER BY g.key ${LIMIT}`
 }
 

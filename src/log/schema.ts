@@ -1,6 +1,9 @@
 // On-disk format of the log. Described for humans in docs/log-format.md; keep the two in step.
 // FORMAT is persisted in meta.format: DO-NOT-RENUMBER, only ever add a higher one with a migration.
-export const FORMAT = 1
+//   1: the first format.
+//   2: log rows carry sum and vsum (row-sum.ts), verified on every read. A format-1 file is
+//      migrated when opened writable (its old rows keep NULL sums and are read unverified).
+export const FORMAT = 2
 
 export const schemaSql = `
 CREATE TABLE IF NOT EXISTS meta (
@@ -22,6 +25,8 @@ CREATE TABLE IF NOT EXISTS log (
   version    INTEGER NOT NULL,
   lease      INTEGER NOT NULL,
   value      BLOB,
+  sum        INTEGER,
+  vsum       INTEGER,
   CHECK ((version = 0) = (value IS NULL))
 );
 CREATE UNIQUE INDEX IF NOT EXISTS log_key_rev ON log (key, rev);
@@ -42,4 +47,11 @@ CREATE TABLE IF NOT EXISTS lease (
   deadline_ms INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS lease_deadline ON lease (deadline_ms);
+`
+
+/** Format 1 -> 2: the checksum columns (NULL for the rows already there). */
+export const migrateTo2Sql = `
+ALTER TABLE log ADD COLUMN sum INTEGER;
+ALTER TABLE log ADD COLUMN vsum INTEGER;
+UPDATE meta SET format = 2 WHERE id = 1;
 `

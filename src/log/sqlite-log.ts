@@ -23,8 +23,9 @@ import {
   type Tx,
   type WriteTx,
 } from './rows.js'
-import { FORMAT, schemaSql } from './schema.js'
-import { isIoError, toLogError } from './sqlite-errors.js'
+import { FORMAT, migrateTo2Sql, schemaSql } from './schema.js'
+import { rowSum, valueSum } from './row-sum.js'
+import { isCorruptError, isIoError, toLogError } from './sqlite-errors.js'
 import { Statements, type Statement } from './statements.js'
 
 export interface SqliteLogOptions {
@@ -72,6 +73,10 @@ export class SqliteLog {
   // Write statements started in the open write transaction (counted before they run, so a
   // statement that fails counts too: the caller must then treat the transaction as dirty).
   private writes = 0
+  // Set when a read found the file damaged (a row failing its checksum, or SQLite reporting a
+  // malformed page): every later write is refused, so nothing is built on top of damaged data,
+  // until the file is restored from a snapshot (or repaired) and reopened.
+  private corruption: CorruptionError | undefined
   // Runs checkpoints off the main thread; undefined for in-memory databases or when disabled.
   readonly checkpointer: Checkpointer | undefined
 
@@ -96,7 +101,7 @@ export class SqliteLog {
     }
     this.sql = new Statements(this.db)
     this.leaseTable = new LeaseTable(this.sql)
-    const format = this.stmt('SELECT format FROM meta WHERE id = 1').pluck().get() as number
+    const format = this.migrate(options.path, readOnly)
     if (format !== FORMAT) {
       this.db.close()
       throw new CorruptionError(`log: ${options.path} has format ${format}, this build reads format ${FORMAT}`)
@@ -124,22 +129,62 @@ export class SqliteLog {
     this.db.exec(`BEGIN IMMEDIATE; ${schemaSql} COMMIT;`)
   }
 
+  /** Brings a format-1 file to format 2 (adds the checksum columns); returns the format now. */
+  private migrate(path: string, readOnly: boolean): number {
+    let format: number
+    try {
+      format = this.stmt('SELECT format FROM meta WHERE id = 1').pluck().get() as number
+      if (format !== 1) return format
+      if (readOnly) {
+        this.db.close()
+        throw new CorruptionError(`log: ${path} has format 1; open it writable once to migrate it to format ${FORMAT}`)
+      }
+      this.db.exec(`BEGIN IMMEDIATE; ${migrateTo2Sql} COMMIT;`)
+    } catch (err) {
+      if (this.db.open) this.db.close()
+      throw toLogError(err, `open ${path}`)
+    }
+    return FORMAT
+  }
+
   private stmt(sql: string): Statement {
     return this.sql.get(sql)
   }
 
   read<T>(fn: (tx: Tx) => T): T {
     if (this.writing) return fn(READ)
-    this.stmt('BEGIN').run()
+    return this.reading(() => {
+      this.stmt('BEGIN').run()
+      try {
+        return fn(READ)
+      } finally {
+        this.stmt('COMMIT').run()
+      }
+    })
+  }
+
+  /** Runs a read; damage it meets becomes a CorruptionError, and writes are refused from then on. */
+  private reading<T>(fn: () => T): T {
     try {
-      return fn(READ)
-    } finally {
-      this.stmt('COMMIT').run()
+      return fn()
+    } catch (err) {
+      const typed = err instanceof CorruptionError ? err : isCorruptError(err) ? toLogError(err, 'read') : err
+      if (typed instanceof CorruptionError) this.corruption ??= typed
+      throw typed
     }
+  }
+
+  /** The damage found so far on this connection, if any (writes are refused while it is set). */
+  get corruptionFound(): CorruptionError | undefined {
+    return this.corruption
   }
 
   write<T>(fn: (tx: WriteTx) => T): T {
     assert(!this.writing, 'log: write() does not nest')
+    const damage = this.corruption
+    if (damage !== undefined) {
+      throw new CorruptionError(`log: writes refused: the file is known to be corrupt (${damage.message})`)
+    }
     const failure = this.commitFailure
     if (failure !== undefined) {
       throw new LogError(`log: writes refused since a commit failed with ${failure.sqliteCode ?? 'an I/O error'}; reopen the store`, failure.sqliteCode, { cause: failure })
@@ -159,7 +204,9 @@ export class SqliteLog {
       this.checkpointer?.committed(walBudget.bytesPerCommit + 2 * this.appendedBytes)
     } catch (err) {
       if (this.db.inTransaction) this.stmt('ROLLBACK').run()
-      throw toLogError(err, 'write transaction')
+      const typed = toLogError(err, 'write transaction')
+      if (typed instanceof CorruptionError) this.corruption ??= typed
+      throw typed
     } finally {
       this.writing = false
     }
@@ -222,7 +269,7 @@ export class SqliteLog {
   }
 
   live(_tx: Tx, key: Buffer): LiveEntry | undefined {
-    const r = this.stmt('SELECT id, mod_rev, create_rev, version, lease FROM live WHERE key = ?').get(key) as
+    const r = this.reading(() => this.stmt('SELECT id, mod_rev, create_rev, version, lease FROM live WHERE key = ?').get(key)) as
       | { id: number; mod_rev: number; create_rev: number; version: number; lease: number }
       | undefined
     if (r === undefined) return undefined
@@ -237,10 +284,12 @@ export class SqliteLog {
 
   /** Up to `limit` rows after `afterId`, in append order: how committed events are read. */
   tail(_tx: Tx, afterId: number, limit: number): LogRow[] {
-    const rows = this.stmt(
-      'SELECT id, rev, key, create_rev, version, lease, value FROM log WHERE id > ? ORDER BY id LIMIT CAST(? AS INTEGER)',
-    ).all(afterId, limit) as SqlLogRow[]
-    return rows.map(logRow)
+    return this.reading(() => {
+      const rows = this.stmt(
+        'SELECT id, rev, key, create_rev, version, lease, value, sum, vsum FROM log WHERE id > ? ORDER BY id LIMIT CAST(? AS INTEGER)',
+      ).all(afterId, limit) as SqlLogRow[]
+      return rows.map(logRow)
+    })
   }
 
   /** Position just before the first row at or above `revision`: tail(from) starts at that revision. */
@@ -254,10 +303,12 @@ export class SqliteLog {
   }
 
   row(_tx: Tx, id: LogId): LogRow | undefined {
-    const r = this.stmt('SELECT id, rev, key, create_rev, version, lease, value FROM log WHERE id = ?').get(id) as
-      | SqlLogRow
-      | undefined
-    return r === undefined ? undefined : logRow(r)
+    return this.reading(() => {
+      const r = this.stmt('SELECT id, rev, key, create_rev, version, lease, value, sum, vsum FROM log WHERE id = ?').get(id) as
+        | SqlLogRow
+        | undefined
+      return r === undefined ? undefined : logRow(r)
+    })
   }
 
   range(_tx: Tx, q: { interval: Interval; revision: number | undefined; limit: number; withValues: boolean }): RangeRow[] {
@@ -269,7 +320,7 @@ export class SqliteLog {
     const params: Record<string, unknown> = { start, limit: q.limit > 0 ? q.limit : -1 }
     if (shape === 'bounded') params['end'] = end
     if (historical) params['rev'] = q.revision
-    return (statement.all(params) as SqlRangeRow[]).map(rangeRow)
+    return this.reading(() => (statement.all(params) as SqlRangeRow[]).map((r) => rangeRow(r, q.withValues)))
   }
 
   count(_tx: Tx, interval: Interval, revision: number | undefined): number {
@@ -278,20 +329,24 @@ export class SqliteLog {
     if (shape === 'bounded') params['end'] = end
     if (revision !== undefined) params['rev'] = revision
     const historical = revision !== undefined
-    return this.sql.shaped(`c:${shape}:${historical}`, () => countSql(shape, historical)).pluck().get(params) as number
+    return this.reading(() => this.sql.shaped(`c:${shape}:${historical}`, () => countSql(shape, historical)).pluck().get(params) as number)
   }
 
   append(_tx: WriteTx, row: Omit<LogRow, 'id'>): LogId {
     assert((row.version === 0) === (row.value === null), 'log: a tombstone, and only a tombstone, has no value')
     this.appendedBytes += row.key.length + (row.value?.length ?? 0) + walBudget.bytesPerRowOverhead
+    const vsum = valueSum(row.value)
+    const sum = rowSum(row, vsum, row.value !== null)
     const info = this.mutate(() =>
-      this.stmt('INSERT INTO log (rev, key, create_rev, version, lease, value) VALUES (?, ?, ?, ?, ?, ?)').run(
+      this.stmt('INSERT INTO log (rev, key, create_rev, version, lease, value, sum, vsum) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
         row.rev,
         row.key,
         row.createRev,
         row.version,
         row.lease,
         row.value,
+        sum,
+        vsum,
       ),
     )
     return Number(info.lastInsertRowid) as LogId
@@ -356,8 +411,8 @@ export class SqliteLog {
   }
 
   *scan(_tx: Tx): IterableIterator<LogRow> {
-    const it = this.db.prepare('SELECT id, rev, key, create_rev, version, lease, value FROM log ORDER BY id').iterate()
-    for (const r of it) yield logRow(r as SqlLogRow)
+    const it = this.db.prepare('SELECT id, rev, key, create_rev, version, lease, value, sum, vsum FROM log ORDER BY id').iterate()
+    for (const r of this.reading(() => it)) yield this.reading(() => logRow(r as SqlLogRow))
   }
 
   rebuildLive(_tx: WriteTx): number {
@@ -398,9 +453,19 @@ export class SqliteLog {
     }
   }
 
+  /** SQLite's own check of the file; a file too damaged to check answers with why. */
   integrityCheck(): string[] {
-    const rows = this.db.pragma('quick_check') as Array<{ quick_check: string }>
-    return rows.map((r) => r.quick_check).filter((m) => m !== 'ok')
+    let rows: Array<{ quick_check: string }>
+    try {
+      rows = this.db.pragma('quick_check') as Array<{ quick_check: string }>
+    } catch (err) {
+      if (!isCorruptError(err)) throw toLogError(err, 'integrity check')
+      this.corruption ??= toLogError(err, 'integrity check') as CorruptionError
+      return [`${err.message} (${err.code})`]
+    }
+    const problems = rows.map((r) => r.quick_check).filter((m) => m !== 'ok')
+    if (problems.length > 0) this.corruption ??= new CorruptionError(`log: integrity check: ${problems[0] ?? ''}`)
+    return problems
   }
 
   stats(): { pageSize: number; pageCount: number; freelistCount: number; walBytes: number } {

@@ -1,6 +1,6 @@
 // store.check(): the log's invariants, read back from disk. Run after every test; exposed to users
 // (etchctl check). Costs one pass over the log plus memory for one entry per key.
-import { describeKey } from '../util/index.js'
+import { CorruptionError, describeKey } from '../util/index.js'
 import type { Head, Log, LogRow, ReadTxn } from './log.js'
 import type { CheckReport } from './types.js'
 
@@ -8,7 +8,14 @@ const PROBLEMS_MAX = 50
 
 export function checkStore(log: Log): CheckReport {
   const problems: string[] = log.integrityCheck().map((m) => `sqlite: ${m}`)
-  const report = log.read((tx) => checkRows(log, tx, log.head(tx), problems))
+  let report = { rows: 0, keys: 0 }
+  try {
+    report = log.read((tx) => checkRows(log, tx, log.head(tx), problems))
+  } catch (err) {
+    // A row failing its checksum, or a page SQLite cannot read, ends the pass: it is the finding.
+    if (!(err instanceof CorruptionError)) throw err
+    problems.push(err.message)
+  }
   return { ok: problems.length === 0, problems: problems.slice(0, PROBLEMS_MAX), ...report }
 }
 

@@ -1,6 +1,6 @@
 // The store: etcd v3's KV, Lease and Maintenance calls over a Log. Reads run at once on a read
 // snapshot; writes go through the group-commit writer and resolve once durable.
-import { assert, type BytesLike, type Clock, type TimerHandle, CompactedError, FutureRevisionError, type Limits, StoreClosedError, ReadOnlyError } from '../util/index.js'
+import { assert, type BytesLike, type Clock, type TimerHandle, CompactedError, FutureRevisionError, type Limits, StoreClosedError, ReadOnlyError, validate as v } from '../util/index.js'
 import { applyDeleteRange, applyPut, applyRewriteStored, applyTxn, WriteScope } from './apply.js'
 import { checkStore } from './check.js'
 import { Compactor } from './compactor.js'
@@ -52,7 +52,17 @@ export interface KvStoreOptions {
   transformer?: ValueTransformer
   /** Reads only: writes fail with ReadOnlyError; no lease expiry or compaction runs here. */
   readOnly?: boolean
+  /** Told about an exception thrown by a commit listener (which never reaches the writer). */
+  onError?: (error: unknown, source: 'commitListener') => void
 }
+
+const getOptions = v.options({ revision: v.optional(v.integer()) })
+const compactOptions = v.options({ physical: v.optional(v.boolean) })
+const timeToLiveOptions = v.options({ keys: v.optional(v.boolean) })
+// A position before the first row may be -1 (positionBefore of an empty log); any integer reads from after it.
+const position = v.integer()
+const eventLimit = v.integer({ min: 1 })
+const destination = v.string({ nonEmpty: true })
 
 export class KvStore {
   private readonly log: Log
@@ -69,6 +79,8 @@ export class KvStore {
   private readonly commitListeners = new Set<(head: Head) => void>()
   // Polls for other processes' commits while there are listeners.
   private remotePoll: TimerHandle | undefined
+  // Exceptions thrown by commit listeners so far (each also handed to options.onError).
+  private listenerErrors = 0
 
   constructor(private readonly options: KvStoreOptions) {
     this.log = options.log
@@ -103,7 +115,35 @@ export class KvStore {
   private learn(head: Head): void {
     // Another process may have moved further than this commit; never step back.
     if (head.revision >= this.cachedHead.revision) this.cachedHead = head
-    for (const listener of this.commitListeners) listener(this.cachedHead)
+    // A listener runs inside the writer's commit path: its exception must not stop the writer,
+    // the callers waiting on this commit, or the other listeners.
+    for (const listener of this.commitListeners) {
+      try {
+        listener(this.cachedHead)
+      } catch (err) {
+        this.listenerFailed(err)
+      }
+    }
+  }
+
+  private listenerFailed(err: unknown): void {
+    this.listenerErrors++
+    const hook = this.options.onError
+    if (hook === undefined) {
+      process.emitWarning(`etchlog: a commit listener threw: ${err instanceof Error ? err.message : String(err)}`, 'EtchlogListenerWarning')
+      return
+    }
+    try {
+      hook(err, 'commitListener')
+    } catch (hookErr) {
+      // The error hook itself failed: the writer goes on; the process is told once, as a warning.
+      process.emitWarning(`etchlog: the onError hook threw: ${hookErr instanceof Error ? hookErr.message : String(hookErr)}`, 'EtchlogListenerWarning')
+    }
+  }
+
+  /** How many times a commit listener has thrown (each reported to onError, or as a process warning). */
+  get listenerErrorCount(): number {
+    return this.listenerErrors
   }
 
   private head(): Head {
@@ -118,6 +158,7 @@ export class KvStore {
    */
   onCommit(listener: (head: { revision: number; compactRevision: number }) => void): () => void {
     this.open()
+    v.func(listener, 'listener')
     this.commitListeners.add(listener)
     this.pollRemote()
     return () => {
@@ -138,12 +179,15 @@ export class KvStore {
   /** Committed events after log position `after` (about `limit`, whole revisions), in order. */
   readEvents(after: number, limit: number): EventBatch {
     this.open()
+    position(after, 'after')
+    eventLimit(limit, 'limit')
     return this.log.read((tx) => readEvents(this.values, tx, this.log.head(tx), after, limit))
   }
 
   /** The position to read events from so that the first one is at or above `revision`. */
   eventPositionBefore(revision: number): number {
     this.open()
+    v.integer()(revision, 'revision')
     return this.log.read((tx) => this.log.positionBefore(tx, revision))
   }
 
@@ -184,7 +228,7 @@ export class KvStore {
   async get(key: BytesLike, options: { revision?: number } = {}): Promise<KeyValue | undefined> {
     this.open()
     const k = new RequestReader(this.limits).key(key)
-    const revision = integer(options.revision, 'revision')
+    const revision = integer(getOptions(options, 'get options').revision, 'revision')
     if (revision <= 0) {
       const [row] = this.values.range(this.log.autocommit, { interval: { point: k }, revision: undefined, limit: 1, withValues: true })
       return row === undefined ? undefined : toKeyValue(row)
@@ -195,7 +239,7 @@ export class KvStore {
 
   async put(key: BytesLike, value?: BytesLike, options: PutOptions = {}): Promise<PutResponse> {
     this.open()
-    const p = new RequestReader(this.limits).put({ ...options, key, value })
+    const p = new RequestReader(this.limits).put({ ...v.objectOrUndefined(options, 'put options'), key, value })
     return this.writer.submit((b) => applyPut(new WriteScope(this.values, b), p))
   }
 
@@ -219,6 +263,8 @@ export class KvStore {
   async compact(revision: number, options: CompactOptions = {}): Promise<CompactResponse> {
     this.open()
     const rev = integer(revision, 'compaction revision')
+    // Every argument is checked before the compaction is queued: a bad one must not commit it.
+    const physical = compactOptions(options, 'compact options').physical === true
     const response = await this.writer.submit((b) => {
       if (rev <= b.compactRevision) throw new CompactedError(rev, b.compactRevision)
       if (rev > b.revision) throw new FutureRevisionError(rev, b.revision)
@@ -227,7 +273,7 @@ export class KvStore {
       b.compactRevision = rev
       return { revision: b.revision }
     })
-    if (options.physical === true) await this.compactor.whenDone(rev)
+    if (physical) await this.compactor.whenDone(rev)
     else this.compactor.kick()
     return response
   }
@@ -265,12 +311,13 @@ export class KvStore {
   async leaseTimeToLive(id: number, options: { keys?: boolean } = {}): Promise<LeaseTimeToLiveResponse> {
     this.open()
     const leaseId = checkLeaseId(id, false)
+    const withKeys = timeToLiveOptions(options, 'leaseTimeToLive options').keys === true
     return this.log.read((tx) => {
       const lease = this.log.lease(tx, leaseId)
       const now = this.clock.now()
       if (lease === undefined || lease.deadlineMs <= now) {
         const gone: LeaseTimeToLiveResponse = { id: leaseId, ttl: -1, grantedTtl: 0 }
-        if (options.keys === true) gone.keys = []
+        if (withKeys) gone.keys = []
         return gone
       }
       const response: LeaseTimeToLiveResponse = {
@@ -278,7 +325,7 @@ export class KvStore {
         ttl: Math.floor((lease.deadlineMs - now) / 1000),
         grantedTtl: lease.ttl,
       }
-      if (options.keys === true) response.keys = this.log.leaseKeys(tx, leaseId)
+      if (withKeys) response.keys = this.log.leaseKeys(tx, leaseId)
       return response
     })
   }
@@ -316,9 +363,9 @@ export class KvStore {
    * (see snapshot.ts for checksums, restore and status). The copy holds every write committed
    * before it finished.
    */
-  async backup(destination: string): Promise<void> {
+  async backup(target: string): Promise<void> {
     this.open()
-    await this.log.backup(destination)
+    await this.log.backup(destination(target, 'destination'))
   }
 
   /**
@@ -340,6 +387,7 @@ export class KvStore {
    */
   async reencrypt(options: ReencryptOptions = {}): Promise<ReencryptProgress> {
     this.open()
+    v.objectOrUndefined(options, 'reencrypt options')
     return reencrypt(
       {
         range: (r) => this.range(r),

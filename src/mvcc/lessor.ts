@@ -3,7 +3,7 @@
 // Expiry: a timer, set for the earliest deadline (and at least every pollMs, to notice leases
 // granted by other processes), queues a revoke of every expired lease through the writer.
 import { randomBytes } from 'node:crypto'
-import { type Clock, InvalidArgumentError, LeaseExistsError, LeaseNotFoundError, type Limits, StorageError, type TimerHandle, assert } from '../util/index.js'
+import { type Clock, InvalidArgumentError, LeaseExistsError, LeaseNotFoundError, type Limits, StorageError, type TimerHandle, assert, describeValue } from '../util/index.js'
 import { deleteKeys, WriteScope, type BatchState } from './apply.js'
 import type { Log } from './log.js'
 import type { ValueReader } from './values.js'
@@ -20,7 +20,7 @@ function randomLeaseId(): number {
 
 export function checkLeaseId(id: number, allowZero: boolean): number {
   if (!Number.isSafeInteger(id) || id < 0 || (id === 0 && !allowZero) || id > LEASE_ID_MAX) {
-    throw new InvalidArgumentError(`etcdserver: lease ID must be an integer in [1, ${LEASE_ID_MAX}], got ${String(id)}`)
+    throw new InvalidArgumentError(`etcdserver: lease ID must be an integer in [1, ${LEASE_ID_MAX}], got ${describeValue(id)}`)
   }
   return id
 }

@@ -9,7 +9,7 @@
 // With a Resealer (e.g. a pool of worker threads, see src/reseal-pool.ts) the crypto leaves the
 // main thread: pages are read as stored (not decrypted), the resealer returns the new stored form
 // of each stale value (null: not stale), and each is written AS STORED with the same CAS.
-import { InvalidArgumentError, StorageError, prefixEnd } from '../util/index.js'
+import { InvalidArgumentError, StorageError, prefixEnd, describeValue } from '../util/index.js'
 import type { KeyValue, RangeRequest, TxnResponse } from './types.js'
 
 export interface ReencryptOptions {
@@ -72,7 +72,7 @@ const BATCH_KEYS_MAX = 10_000
 export async function reencrypt(store: ReencryptTarget, options: ReencryptOptions = {}): Promise<ReencryptProgress> {
   const batchKeys = options.batchKeys ?? BATCH_KEYS_DEFAULT
   if (!Number.isSafeInteger(batchKeys) || batchKeys < 1 || batchKeys > BATCH_KEYS_MAX) {
-    throw new InvalidArgumentError(`mvcc: reencrypt batchKeys must be in [1, ${BATCH_KEYS_MAX}], got ${String(batchKeys)}`)
+    throw new InvalidArgumentError(`mvcc: reencrypt batchKeys must be in [1, ${BATCH_KEYS_MAX}], got ${describeValue(batchKeys)}`)
   }
   const prefix = options.prefix === undefined || options.prefix.length === 0 ? Buffer.from([0]) : Buffer.from(options.prefix)
   const end = options.prefix === undefined || options.prefix.length === 0 ? Buffer.from([0]) : prefixEnd(prefix)

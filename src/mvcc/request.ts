@@ -1,6 +1,6 @@
 // Turns public requests into checked internal ones. Everything here runs before a request is
 // queued: bad input is rejected with a typed error and never reaches the writer.
-import { type BytesLike, InvalidArgumentError, type Limits, RequestTooLargeError, TooManyOpsError, describeKey, isZeroByte, prefixEnd, toBytes } from '../util/index.js'
+import { assert, type BytesLike, InvalidArgumentError, type Limits, RequestTooLargeError, TooManyOpsError, describeKey, isZeroByte, prefixEnd, toBytes, describeValue } from '../util/index.js'
 import type { Interval } from './log.js'
 import type {
   Compare,
@@ -73,6 +73,16 @@ const COMPARE_RESULTS: readonly CompareResult[] = ['EQUAL', 'NOT_EQUAL', 'GREATE
 /** Counts request bytes as they are read, and enforces the per-request limits. */
 export class RequestReader {
   private bytes = 0
+  // Txn objects already read in this request: one referenced from many places is read (and its
+  // bytes counted) once, so reading is linear in the request's size.
+  private readonly txnsRead = new Map<object, NTxn>()
+  // Per checked txn: the op budget it needs (T7), and its work: the ops applying it runs, as if
+  // every shared sub-object were copied where it is referenced (compares + the larger branch).
+  // Work is bounded like bytes (each op costs at least one), so a small request built from shared
+  // nested txns cannot expand into an exponential amount of work when applied.
+  private readonly costs = new Map<NTxn, { need: number; work: number }>()
+  // Txn objects being read (on the current path): a txn inside itself is refused, not recursed.
+  private readonly txnsOpen = new Set<object>()
 
   constructor(private readonly limits: Readonly<Limits>) {}
 
@@ -119,7 +129,7 @@ export class RequestReader {
     const sortOrder = r.sortOrder ?? 'NONE'
     const sortTarget = r.sortTarget ?? 'KEY'
     if (!SORT_ORDERS.includes(sortOrder) || !SORT_TARGETS.includes(sortTarget)) {
-      throw new InvalidArgumentError(`etcdserver: invalid sort option (${String(sortOrder)}, ${String(sortTarget)})`)
+      throw new InvalidArgumentError(`etcdserver: invalid sort option (${describeValue(sortOrder)}, ${describeValue(sortTarget)})`)
     }
     return {
       interval: this.interval(r.key, r.rangeEnd, r.prefix),
@@ -156,8 +166,8 @@ export class RequestReader {
 
   compare(c: Compare): NCompare {
     object(c, 'compare')
-    if (!COMPARE_TARGETS.includes(c.target)) throw new InvalidArgumentError(`etcdserver: invalid compare target ${String(c.target)}`)
-    if (!COMPARE_RESULTS.includes(c.result)) throw new InvalidArgumentError(`etcdserver: invalid compare result ${String(c.result)}`)
+    if (!COMPARE_TARGETS.includes(c.target)) throw new InvalidArgumentError(`etcdserver: invalid compare target ${describeValue(c.target)}`)
+    if (!COMPARE_RESULTS.includes(c.result)) throw new InvalidArgumentError(`etcdserver: invalid compare result ${describeValue(c.result)}`)
     const interval = this.interval(c.key, c.rangeEnd, undefined)
     if (c.target === 'VALUE') {
       if (typeof c.value === 'number') throw new InvalidArgumentError('etcdserver: a VALUE compare takes bytes, not a number')
@@ -170,6 +180,14 @@ export class RequestReader {
   /** T7: max(compares, success, failure) <= opsMax; nested txns get what is left of the budget. */
   txn(t: TxnRequest, opsMax = this.limits.txnOpsMax): NTxn {
     object(t, 'txn request')
+    const seen = this.txnsRead.get(t)
+    if (seen !== undefined) {
+      const need = this.costOf(seen).need
+      if (need > opsMax) throw new TooManyOpsError(need, opsMax)
+      return seen
+    }
+    if (this.txnsOpen.has(t)) throw new InvalidArgumentError('etcdserver: a txn request contains itself')
+    this.txnsOpen.add(t)
     const compare = list(t.compare, 'compare')
     const success = list(t.success, 'success')
     const failure = list(t.failure, 'failure')
@@ -180,7 +198,33 @@ export class RequestReader {
       success: success.map((op) => this.op(op, opsMax - ops)),
       failure: failure.map((op) => this.op(op, opsMax - ops)),
     }
+    this.txnsOpen.delete(t)
+    this.txnsRead.set(t, txn)
+    this.costs.set(txn, this.cost(txn, ops))
     return txn
+  }
+
+  private costOf(txn: NTxn): { need: number; work: number } {
+    const c = this.costs.get(txn)
+    assert(c !== undefined, 'mvcc: every checked txn has a cost')
+    return c
+  }
+
+  /** need = ops + the largest need of a nested txn; work = compares + the larger branch's work. */
+  private cost(txn: NTxn, ops: number): { need: number; work: number } {
+    let need = ops
+    const branchWork = (branch: NOp[]): number =>
+      branch.reduce((sum, op) => {
+        if (op.kind !== 'txn') return sum + 1
+        const c = this.costOf(op.txn)
+        need = Math.max(need, ops + c.need)
+        return sum + c.work
+      }, 0)
+    const work = txn.compare.length + Math.max(branchWork(txn.success), branchWork(txn.failure))
+    if (work > this.limits.requestBytesMax) {
+      throw new RequestTooLargeError('txn work, shared sub-txns counted where referenced', work, this.limits.requestBytesMax)
+    }
+    return { need, work }
   }
 
   private op(op: RequestOp, opsMax: number): NOp {
@@ -206,7 +250,7 @@ function list<T>(v: T[] | undefined, what: string): T[] {
 export function integer(v: number | undefined, what: string): number {
   if (v === undefined) return 0
   if (typeof v !== 'number' || !Number.isSafeInteger(v)) {
-    throw new InvalidArgumentError(`etcdserver: ${what} must be a safe integer, got ${String(v)}`)
+    throw new InvalidArgumentError(`etcdserver: ${what} must be a safe integer, got ${describeValue(v)}`)
   }
   return v
 }

@@ -8,7 +8,7 @@
 // etchlog refuses that txn too (README: differences from etcd).
 import { DuplicateKeyError, describeKey } from '../util/index.js'
 import type { Interval } from './log.js'
-import type { NOp } from './request.js'
+import type { NOp, NTxn } from './request.js'
 
 function contains(interval: Interval, key: Buffer): boolean {
   if ('point' in interval) return interval.point.equals(key)
@@ -35,7 +35,7 @@ function checkApart(a: Writes, b: Writes): void {
 }
 
 /** Checks one branch (a list of ops that all run) and returns everything it may write. */
-function checkBranch(ops: readonly NOp[]): Writes {
+function checkBranch(ops: readonly NOp[], seen: Map<NTxn, Writes>): Writes {
   // This level's own ops form one group; each nested txn forms another (its two branches merged:
   // they never both run, so they are not checked against each other).
   const level: Writes = { puts: new Set(), dels: [] }
@@ -47,9 +47,7 @@ function checkBranch(ops: readonly NOp[]): Writes {
       if (level.puts.has(k)) refuse(k)
       level.puts.add(k)
     } else if (op.kind === 'txn') {
-      const then = checkBranch(op.txn.success)
-      const otherwise = checkBranch(op.txn.failure)
-      groups.push({ puts: new Set([...then.puts, ...otherwise.puts]), dels: [...then.dels, ...otherwise.dels] })
+      groups.push(nested(op.txn, seen))
     }
   }
   for (const k of level.puts) if (level.dels.some((d) => contains(d, Buffer.from(k, 'hex')))) refuse(k)
@@ -57,7 +55,20 @@ function checkBranch(ops: readonly NOp[]): Writes {
   for (let i = 0; i < all.length; i++) {
     for (let j = i + 1; j < all.length; j++) checkApart(all[i] as Writes, all[j] as Writes)
   }
-  return { puts: new Set(all.flatMap((g) => [...g.puts])), dels: all.flatMap((g) => g.dels) }
+  return { puts: new Set(all.flatMap((g) => [...g.puts])), dels: [...new Set(all.flatMap((g) => g.dels))] }
+}
+
+/** What a nested txn may write (its two branches merged), checked once however often it is referenced. */
+function nested(txn: NTxn, seen: Map<NTxn, Writes>): Writes {
+  const known = seen.get(txn)
+  if (known !== undefined) return known
+  const then = checkBranch(txn.success, seen)
+  const otherwise = checkBranch(txn.failure, seen)
+  // dels are deduplicated by identity: a shared nested txn brings the same intervals along each
+  // path, and without it they would double at every level of sharing.
+  const writes = { puts: new Set([...then.puts, ...otherwise.puts]), dels: [...new Set([...then.dels, ...otherwise.dels])] }
+  seen.set(txn, writes)
+  return writes
 }
 
 /** A branch of at most one put or delete cannot break T6: the usual compare-and-swap, checked for free. */
@@ -68,6 +79,7 @@ function single(ops: readonly NOp[]): boolean {
 /** Throws DuplicateKeyError if either branch of the txn breaks T6. */
 export function checkTxnKeys(success: readonly NOp[], failure: readonly NOp[]): void {
   if (single(success) && single(failure)) return
-  checkBranch(success)
-  checkBranch(failure)
+  const seen = new Map<NTxn, Writes>()
+  checkBranch(success, seen)
+  checkBranch(failure, seen)
 }

@@ -2,6 +2,7 @@
 // interface, the wiring supplies the implementation. Writes store toStorage(key, plaintext); every
 // read that returns, compares or sorts values sees fromStorage(key, stored). The storage key is the
 // transformer's additional authenticated data, so a value copied under another key fails to read.
+import { StorageError, TransformerError, describeKey } from '../util/index.js'
 import type { Interval, Log, LogId, LogRow, RangeRow, ReadTxn } from './log.js'
 
 export interface ValueTransformer {
@@ -20,6 +21,13 @@ export type PlainRow = RangeRow & { stale: boolean }
 
 const toBuffer = (b: Uint8Array): Buffer => (Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength))
 
+// A transformer's own typed errors (DecryptError, EncryptError) pass as they are; anything else it
+// throws (a plain Error from a key service that is down) fails only this value's call, typed.
+function typed(err: unknown, key: Buffer, direction: 'toStorage' | 'fromStorage'): StorageError {
+  if (err instanceof StorageError) return err
+  return new TransformerError(describeKey(key), direction, { cause: err })
+}
+
 /** Reads from the log with values turned back into plaintext. */
 export class ValueReader {
   constructor(
@@ -29,13 +37,27 @@ export class ValueReader {
 
   /** The bytes to store for a plaintext value of key. */
   seal(key: Buffer, plaintext: Buffer): Buffer {
-    return toBuffer(this.transformer.toStorage(key, plaintext))
+    let stored: unknown
+    try {
+      stored = this.transformer.toStorage(key, plaintext)
+    } catch (err) {
+      throw typed(err, key, 'toStorage')
+    }
+    if (!(stored instanceof Uint8Array)) throw typed(new TypeError('did not return bytes'), key, 'toStorage')
+    return toBuffer(stored)
   }
 
   open(key: Buffer, stored: Buffer | null): { value: Buffer | null; stale: boolean } {
     if (stored === null) return { value: null, stale: false }
-    const { value, stale } = this.transformer.fromStorage(key, stored)
-    return { value: toBuffer(value), stale }
+    let out: unknown
+    try {
+      out = this.transformer.fromStorage(key, stored)
+    } catch (err) {
+      throw typed(err, key, 'fromStorage')
+    }
+    const value = typeof out === 'object' && out !== null ? (out as { value?: unknown }).value : undefined
+    if (!(value instanceof Uint8Array)) throw typed(new TypeError('did not return { value: bytes }'), key, 'fromStorage')
+    return { value: toBuffer(value), stale: (out as { stale?: unknown }).stale === true }
   }
 
   range(tx: ReadTxn, q: { interval: Interval; revision: number | undefined; limit: number; withValues: boolean }): PlainRow[] {

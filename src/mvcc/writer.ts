@@ -8,7 +8,7 @@
 // then resolves #1 and #3. A job that fails after writing part of itself (disk full on a large
 // value) makes the whole group roll back and run again without it: it fails only its own caller,
 // and the common path pays for no savepoints.
-import { type Clock, StorageError, TooManyRequestsError, assert, defer, verify } from '../util/index.js'
+import { type Clock, type StorageError, TooManyRequestsError, assert, defer, verify } from '../util/index.js'
 import type { BatchState } from './apply.js'
 import type { Head, Log } from './log.js'
 
@@ -101,10 +101,10 @@ export class Writer {
     jobs: Job[],
   ):
     | { kind: 'committed'; head: Head; outcomes: Outcome[] }
-    | { kind: 'lost'; index: number; error: StorageError }
-    | { kind: 'failed'; error: StorageError } {
+    | { kind: 'lost'; index: number; error: unknown }
+    | { kind: 'failed'; error: unknown } {
     const outcomes: Outcome[] = []
-    let lost: { index: number; error: StorageError } | undefined
+    let lost: { index: number; error: unknown } | undefined
     try {
       const head = this.log.write((tx) => {
         const start = this.log.head(tx)
@@ -119,11 +119,11 @@ export class Writer {
           try {
             outcomes.push({ ok: true, value: job.run(batch) })
           } catch (err) {
-            // Anything but a StorageError is a bug. A StorageError before the job wrote anything
-            // (a failed check: requests check first, as etcd does) refuses this job alone. One
-            // after it wrote (disk full mid-way, or SQLite abandoned the transaction) would leave
-            // half a request: the batch is rolled back and tried again without this job.
-            if (!(err instanceof StorageError)) throw err
+            // An error before the job wrote anything (a failed check: requests check first, as
+            // etcd does) refuses this job alone. One after it wrote (disk full mid-way, or SQLite
+            // abandoned the transaction) would leave half a request: the batch is rolled back and
+            // tried again without this job. An untyped error (a bug, or a callback's) is treated
+            // the same way, so it fails its own caller only and every promise settles.
             if (this.log.writesInTransaction(tx) !== writesBefore) {
               lost = { index, error: err }
               throw err
@@ -143,7 +143,8 @@ export class Writer {
       return { kind: 'committed', head, outcomes }
     } catch (err) {
       if (lost !== undefined) return { kind: 'lost', ...lost }
-      if (!(err instanceof StorageError)) throw err
+      // Not a job's fault (lock not granted, disk full at commit, or a bug in the batch's own
+      // bookkeeping): every caller of the batch is answered with it rather than left pending.
       return { kind: 'failed', error: err }
     }
   }

@@ -5,7 +5,7 @@
 // than N) are served from the watch cache when the source has one (cached-list.ts).
 import type { KubeObject } from '../codec/index.js'
 import type { KeyValue } from '../mvcc/index.js'
-import { CompactedError, FutureRevisionError, InvalidArgumentError, prefixEnd, ReadSlicer } from '../util/index.js'
+import { CompactedError, FutureRevisionError, InvalidArgumentError, prefixEnd, ReadSlicer, describeValue } from '../util/index.js'
 import type { CachedRangeRequest } from '../watchcache/index.js'
 import { type CacheRead, listFromCache, type SharedDecoder } from './cached-list.js'
 import { type ContinuePoint, decodeContinue, encodeContinue } from './continue-token.js'
@@ -42,7 +42,7 @@ interface ListScan {
 export async function listObjects(source: ListSource, prefix: string, options: ListOptions = {}): Promise<ListResult> {
   const keyPrefix = prepareKey(prefix, true)
   const limit = options.limit ?? 0
-  if (!Number.isSafeInteger(limit) || limit < 0) throw new InvalidArgumentError(`objects: limit must be a non-negative integer, got ${String(limit)}`)
+  if (!Number.isSafeInteger(limit) || limit < 0) throw new InvalidArgumentError(`objects: limit must be a non-negative integer, got ${describeValue(limit)}`)
   const labels = LabelSelector.parse(options.labelSelector ?? '')
   const fields = FieldSelector.parse(options.fieldSelector ?? '')
   const plan = planListRead(options)

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto'
 import type { KubeObject, ObjectCodec } from '../codec/index.js'
 import type { KeyValue, TxnResponse } from '../mvcc/index.js'
 import type { CachedRangeRequest } from '../watchcache/index.js'
-import { assert, bytesEqual, defaultLimits, FutureRevisionError, InvalidArgumentError, LeaseNotFoundError, prefixEnd, type Clock } from '../util/index.js'
+import { assert, bytesEqual, defaultLimits, FutureRevisionError, InvalidArgumentError, LeaseNotFoundError, prefixEnd, type Clock, describeValue } from '../util/index.js'
 import { AlreadyExistsError, ConflictError, InternalObjectError, NotFoundError, TooLargeResourceVersionError } from './errors.js'
 import { prepareKey } from './keys.js'
 import { LeaseManager } from './lease-manager.js'
@@ -19,6 +19,7 @@ import { ObjectWatcher } from './object-watcher.js'
 import { parseResourceVersion } from './resource-version.js'
 import { EventDecoder } from './watch-events.js'
 import { planWatch } from './watch-plan.js'
+import * as checks from './entry-checks.js'
 import type {
   CreateOptions,
   DeleteOptions,
@@ -86,10 +87,11 @@ export class ObjectStore {
    * lease is shared with other objects of that TTL, so it may live up to 5 % (at most 60 s)
    * longer: lease-manager.ts). Returns the object as stored, with its resourceVersion.
    */
-  async create(key: string, object: KubeObject, options: CreateOptions = {}): Promise<KubeObject> {
+  async create(key: string, object: KubeObject, given: CreateOptions = {}): Promise<KubeObject> {
+    const options = checks.createOptions(given, 'create options')
     const k = prepareKey(key, false)
     const ttl = options.ttlSeconds
-    if (ttl !== undefined && (!Number.isSafeInteger(ttl) || ttl <= 0)) throw new InvalidArgumentError(`objects: ttlSeconds must be a positive integer, got ${String(ttl)}`)
+    if (ttl !== undefined && (!Number.isSafeInteger(ttl) || ttl <= 0)) throw new InvalidArgumentError(`objects: ttlSeconds must be a positive integer, got ${describeValue(ttl)}`)
     const stored = forCreate(object, this.newUid(), this.clock.now())
     const value = this.codec.encode(stored)
     // The object a get would return, copied now (before any await) rather than decoded later.
@@ -126,7 +128,8 @@ export class ObjectStore {
   get(key: string, options: GetOptions & { ignoreNotFound: true }): Promise<KubeObject | undefined>
   get(key: string, options?: GetOptions & { ignoreNotFound?: false }): Promise<KubeObject>
   get(key: string, options?: GetOptions): Promise<KubeObject | undefined>
-  async get(key: string, options: GetOptions = {}): Promise<KubeObject | undefined> {
+  async get(key: string, given: GetOptions = {}): Promise<KubeObject | undefined> {
+    const options = checks.getOptions(given, 'get options')
     const k = prepareKey(key, false)
     const revision = parseResourceVersion(options.resourceVersion)
     const request = this.cache === undefined ? undefined : this.cachedGet(k, options.resourceVersion, revision)
@@ -152,7 +155,8 @@ export class ObjectStore {
    * selectors, and docs/read-path.md for where each list is served from. Items served from the
    * watch cache (as most are) are deeply frozen and shared: copy one to change it.
    */
-  async list(prefix: string, options: ListOptions = {}): Promise<ListResult> {
+  async list(prefix: string, given: ListOptions = {}): Promise<ListResult> {
+    const options = checks.listOptions(given, 'list options')
     const source: ListSource = { kv: this.kv, decode: (kv) => this.decode(kv), cache: this.cache, sliceMs: this.sliceMs }
     const result = await listObjects(source, prefix, options)
     this.served.lists++
@@ -196,7 +200,9 @@ export class ObjectStore {
   guaranteedUpdate(key: string, tryUpdate: TryUpsert, options: UpdateOptions & { ignoreNotFound: true }): Promise<KubeObject>
   guaranteedUpdate(key: string, tryUpdate: TryUpdate, options?: UpdateOptions & { ignoreNotFound?: false }): Promise<KubeObject>
   guaranteedUpdate(key: string, tryUpdate: TryUpsert, options?: UpdateOptions): Promise<KubeObject>
-  async guaranteedUpdate(key: string, tryUpdate: TryUpdate | TryUpsert, options: UpdateOptions = {}): Promise<KubeObject> {
+  async guaranteedUpdate(key: string, tryUpdate: TryUpdate | TryUpsert, given: UpdateOptions = {}): Promise<KubeObject> {
+    checks.tryUpdate(tryUpdate, 'tryUpdate')
+    const options = checks.updateOptions(given, 'update options')
     const k = prepareKey(key, false)
     // Without ignoreNotFound, a missing key throws before tryUpdate runs, so a TryUpdate never sees undefined.
     const update = tryUpdate as TryUpsert
@@ -245,7 +251,8 @@ export class ObjectStore {
    * while the preconditions still hold. Returns the last state of the object, with the deletion's
    * revision as resourceVersion (as Kubernetes and its delete watch events do). NotFound if absent.
    */
-  async delete(key: string, options: DeleteOptions = {}): Promise<KubeObject> {
+  async delete(key: string, given: DeleteOptions = {}): Promise<KubeObject> {
+    const options = checks.deleteOptions(given, 'delete options')
     const k = prepareKey(key, false)
     let state = await this.readState(k)
     for (;;) {
@@ -268,7 +275,8 @@ export class ObjectStore {
    * the store can no longer serve is an ERROR event (410) and the end. Stop with cancel(), by
    * leaving the loop, or with the signal.
    */
-  watch(key: string, options: ObjectWatchOptions = {}): ObjectWatcher {
+  watch(key: string, given: ObjectWatchOptions = {}): ObjectWatcher {
+    const options = checks.watchOptions(given, 'watch options')
     const kv = this.kv
     const watch = kv.watch
     if (watch === undefined) throw new InternalObjectError('watch needs an ObjectKv with a watch method (a Store has one); this one has none')

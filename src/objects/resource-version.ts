@@ -1,13 +1,13 @@
 // resourceVersion strings <-> revisions, and which revision a list reads at
 // (Kubernetes ParseResourceVersion and ValidateListOptions, ../shared/reference/kubernetes-storage.md 1.5).
-import { InvalidArgumentError, BadRequestError } from '../util/index.js'
+import { InvalidArgumentError, BadRequestError, describeValue } from '../util/index.js'
 import type { ListOptions } from './types.js'
 
 /** "" and "0" are 0 (no particular revision); anything else must be a positive decimal integer. */
 export function parseResourceVersion(rv: string | undefined, what = 'resourceVersion'): number {
   if (rv === undefined || rv === '' || rv === '0') return 0
   if (typeof rv !== 'string' || !/^[1-9][0-9]{0,15}$/.test(rv) || !Number.isSafeInteger(Number(rv))) {
-    throw new InvalidArgumentError(`objects: invalid ${what}: ${JSON.stringify(rv)}`)
+    throw new InvalidArgumentError(`objects: invalid ${what}: ${describeValue(rv)}`)
   }
   return Number(rv)
 }

@@ -7,11 +7,11 @@ export type BytesLike = string | Uint8Array
 
 const EMPTY = new Uint8Array(0)
 
+/** A private copy of the bytes: a caller who changes its buffer later (say, before a put
+ *  resolves) cannot change a request in flight. */
 export function toBytes(value: BytesLike, what: string): Buffer {
   if (typeof value === 'string') return Buffer.from(value, 'utf8')
-  if (value instanceof Uint8Array) {
-    return Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength)
-  }
+  if (value instanceof Uint8Array) return Buffer.from(value)
   throw new InvalidArgumentError(`etcdserver: ${what} must be a string or Uint8Array`)
 }
 

@@ -156,3 +156,19 @@ export class CorruptionError extends StorageError {
     super('InternalError', message)
   }
 }
+
+/**
+ * A value transformer (encryption at rest, or a user's own) failed with something other than a
+ * typed error: a key service that is down, a bug in a custom transformer. Only the write or read
+ * of that value fails; the message names the key and the direction, never the value.
+ */
+export class TransformerError extends StorageError {
+  constructor(
+    readonly key: string,
+    readonly direction: 'toStorage' | 'fromStorage',
+    options?: { cause?: unknown },
+  ) {
+    const reason = options?.cause instanceof Error ? options.cause.message : String(options?.cause)
+    super('InternalError', `mvcc: value transformer ${direction} failed for key ${key}: ${reason}`, options)
+  }
+}

@@ -17,3 +17,5 @@ export {
 } from './bytes.js'
 export { ReadSlicer, sliceRowsMax, sliceRowsMin, yieldToEventLoop } from './read-slice.js'
 export { EventLoopDelay, type EventLoopDelayStats } from './event-loop-delay.js'
+export { ArgumentError, describeValue } from './validate.js'
+export * as validate from './validate.js'

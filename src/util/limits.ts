@@ -1,6 +1,7 @@
 // Every resource has a named limit, checked where input enters, so no request can make the store
 // use unbounded memory, time or disk. Defaults follow etcd where etcd has one (reference §9).
 import { InvalidArgumentError } from './errors.js'
+import { describeValue } from './validate.js'
 
 export interface Limits {
   /** Whole request: keys + values + range ends of every op (etcd --max-request-bytes, 1.5 MiB). */
@@ -73,10 +74,17 @@ export const defaultLimits: Readonly<Limits> = Object.freeze({
 })
 
 export function resolveLimits(overrides: Partial<Limits> | undefined): Readonly<Limits> {
+  if (overrides !== undefined && (typeof overrides !== 'object' || overrides === null || Array.isArray(overrides))) {
+    throw new InvalidArgumentError(`limits: must be an object, got ${describeValue(overrides)}`)
+  }
+  // A misspelt limit would silently leave the default in force.
+  for (const name of Object.keys(overrides ?? {})) {
+    if (!Object.hasOwn(defaultLimits, name)) throw new InvalidArgumentError(`limits: ${name} is not a known limit`)
+  }
   const limits: Limits = { ...defaultLimits, ...overrides }
   for (const [name, value] of Object.entries(limits)) {
     if (!Number.isSafeInteger(value) || value <= 0) {
-      throw new InvalidArgumentError(`limits: ${name} must be a positive integer, got ${String(value)}`)
+      throw new InvalidArgumentError(`limits: ${name} must be a positive integer, got ${describeValue(value)}`)
     }
   }
   return Object.freeze(limits)

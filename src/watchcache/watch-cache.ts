@@ -12,7 +12,7 @@
 // current state (current-state.ts), loaded on the first such read and then kept in step with the
 // ring by the same feed; one larger than watchCacheStateBytesMax is dropped for good and those
 // reads return undefined (the caller reads the store).
-import { type Clock, InvalidArgumentError, type Limits, StorageError, StoreClosedError, type TimerHandle } from '../util/index.js'
+import { type Clock, InvalidArgumentError, type Limits, StorageError, StoreClosedError, type TimerHandle, describeValue } from '../util/index.js'
 import { cacheEvents, type CachedEvent, keyString, type KnownVersions } from './cached-event.js'
 import { catchUp, type CatchUpContext } from './catch-up.js'
 import { CurrentState, loadCurrentState, type LoadOutcome } from './current-state.js'
@@ -146,7 +146,7 @@ export class WatchCache implements WatcherHost, CatchUpContext {
     const range = keyRangeOf(request)
     const notOlderThan = request.notOlderThan ?? 0
     if (!Number.isSafeInteger(notOlderThan) || notOlderThan < 0) {
-      throw new InvalidArgumentError(`watch: notOlderThan must be a non-negative integer, got ${String(notOlderThan)}`)
+      throw new InvalidArgumentError(`watch: notOlderThan must be a non-negative integer, got ${describeValue(notOlderThan)}`)
     }
     if (this.unsubscribe === undefined) this.start()
     if (request.consistent === true || request.revision !== undefined) return this.readServed(range, notOlderThan, request)

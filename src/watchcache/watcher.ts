@@ -6,6 +6,7 @@
 // response is waiting or sent). Chunks always hold whole revisions, so responses never split one.
 import { StorageError } from '../util/index.js'
 import { cancelReasons, type WatchEvent, type WatchResponse } from './types.js'
+import { onAbort } from './abort-fanout.js'
 import type { KeyRange } from './key-range.js'
 
 /** What a watcher needs from the cache that feeds it. */
@@ -72,7 +73,7 @@ export class Watcher implements AsyncIterableIterator<WatchResponse> {
   constructor(
     private readonly host: WatcherHost,
     spec: WatcherSpec,
-    private readonly signal: AbortSignal | undefined,
+    signal: AbortSignal | undefined,
   ) {
     this.range = spec.range
     this.noPut = spec.noPut
@@ -81,8 +82,11 @@ export class Watcher implements AsyncIterableIterator<WatchResponse> {
     this.progressNotify = spec.progressNotify
     this.startRevision = spec.startRevision
     this.nextRevision = spec.startRevision
-    signal?.addEventListener('abort', this.onAbort)
+    this.unlisten = signal === undefined ? noop : onAbort(signal, this.onAbort)
   }
+
+  // Stops listening to the signal (one shared listener per signal, see abort-fanout.ts).
+  private readonly unlisten: () => void
 
   [Symbol.asyncIterator](): AsyncIterableIterator<WatchResponse> {
     return this
@@ -144,7 +148,7 @@ export class Watcher implements AsyncIterableIterator<WatchResponse> {
       this.buffered = 0
     }
     this.final = final
-    this.signal?.removeEventListener('abort', this.onAbort)
+    this.unlisten()
     this.host.detach(this)
     this.wake()
   }
