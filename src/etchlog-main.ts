@@ -1,0 +1,68 @@
+// `etchlog <command>`: the server-side program (bin/etchlog.mjs loads this module and calls main).
+// Each subcommand is a function of its own arguments and the process's streams, resolving to an
+// exit code. `serve` is a placeholder until the API server lands.
+import { createRequire } from 'node:module'
+
+export interface MainIo {
+  stdout: NodeJS.WritableStream
+  stderr: NodeJS.WritableStream
+  env: NodeJS.ProcessEnv
+  /** Aborted on the first Ctrl-C: a long-running subcommand stops cleanly and resolves to 0. */
+  signal?: AbortSignal
+}
+
+export type Subcommand = (args: readonly string[], io: MainIo) => Promise<number>
+
+interface SubcommandEntry {
+  summary: string
+  run: Subcommand
+}
+
+/** Exit code of a command line that names no known subcommand (as for etchctl's usage errors). */
+export const exitUsage = 2
+
+const version = (createRequire(import.meta.url)('../package.json') as { version: string }).version
+
+async function serve(_args: readonly string[], io: MainIo): Promise<number> {
+  io.stderr.write('etchlog serve: not built yet\n')
+  return 2
+}
+
+export const subcommands: Readonly<Record<string, SubcommandEntry>> = {
+  serve: { summary: 'Serve the Kubernetes API and the etcd v3 API from one store', run: serve },
+}
+
+function usage(): string {
+  const names = Object.keys(subcommands)
+  const width = Math.max('version'.length, ...names.map((n) => n.length))
+  return [
+    'Usage: etchlog <command> [options]',
+    '',
+    'Commands:',
+    ...Object.entries(subcommands).map(([name, entry]) => `  ${name.padEnd(width)}  ${entry.summary}`),
+    `  ${'version'.padEnd(width)}  Print the version`,
+    `  ${'help'.padEnd(width)}  Print this help ('etchlog <command> --help' for a command's options)`,
+    '',
+    'The key-value command line client is etchctl (etchctl --help).',
+    '',
+  ].join('\n')
+}
+
+/** Runs one `etchlog` command line (arguments after the program name); resolves to the exit code. */
+export async function main(argv: readonly string[], io: MainIo): Promise<number> {
+  const [first, ...rest] = argv
+  if (first === undefined || first === 'help' || first === '--help' || first === '-h') {
+    io.stdout.write(usage())
+    return first === undefined ? exitUsage : 0
+  }
+  if (first === 'version' || first === '--version') {
+    io.stdout.write(`etchlog ${version}\n`)
+    return 0
+  }
+  const entry = subcommands[first]
+  if (entry === undefined) {
+    io.stderr.write(`etchlog: unknown command "${first}"\n\n${usage()}`)
+    return exitUsage
+  }
+  return entry.run(rest, io)
+}
