@@ -51,4 +51,5 @@ export {
   type ResourceVersionMatch,
 } from './objects/index.js'
 export * as codec from './codec/index.js'
+export type { KubeObject, KubeObjectInput, ObjectFields, ObjectMeta, ObjectMetaInput, Stored } from './codec/index.js'
 export * as encryption from './encryption/index.js'

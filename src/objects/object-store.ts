@@ -4,7 +4,7 @@
 // resourceVersion "0", list not older than N) are served from the watch cache when the store has
 // one (cached-list.ts); every other read goes to the store.
 import { randomUUID } from 'node:crypto'
-import type { KubeObject, ObjectCodec } from '../codec/index.js'
+import type { KubeObject, KubeObjectInput, ObjectCodec, Stored } from '../codec/index.js'
 import type { KeyValue, TxnResponse } from '../mvcc/index.js'
 import { assert, bytesEqual, FutureRevisionError, InvalidArgumentError, LeaseNotFoundError, prefixEnd, type Clock } from '../util/index.js'
 import { AlreadyExistsError, ConflictError, InternalObjectError, NotFoundError, TooLargeResourceVersionError } from './errors.js'
@@ -78,7 +78,7 @@ export class ObjectStore {
    * lease is shared with other objects of that TTL, so it may live up to 5 % (at most 60 s)
    * longer: lease-manager.ts). Returns the object as stored, with its resourceVersion.
    */
-  async create(key: string, object: KubeObject, options: CreateOptions = {}): Promise<KubeObject> {
+  async create<T extends KubeObjectInput>(key: string, object: T, options: CreateOptions = {}): Promise<Stored<T>> {
     const k = prepareKey(key, false)
     const ttl = options.ttlSeconds
     if (ttl !== undefined && (!Number.isSafeInteger(ttl) || ttl <= 0)) throw new InvalidArgumentError(`objects: ttlSeconds must be a positive integer, got ${String(ttl)}`)
@@ -104,7 +104,8 @@ export class ObjectStore {
       }
       if (!r.succeeded) throw new AlreadyExistsError(k)
       created.metadata.resourceVersion = String(r.revision)
-      return created
+      // decodedCopy is what decode(encode(object)) gives: the caller's fields, plus the ones set above.
+      return created as Stored<T>
     }
   }
 
@@ -171,7 +172,7 @@ export class ObjectStore {
     let current = options.cachedExistingObject === undefined
     for (;;) {
       if (state === undefined && options.ignoreNotFound !== true) throw new NotFoundError(k)
-      let next: KubeObject
+      let next: KubeObjectInput
       try {
         checkPreconditions(k, options.preconditions, state?.object)
         // Frozen, not copied (a third of the cost): tryUpdate returns a new object, sharing what it keeps.
@@ -301,8 +302,8 @@ function checkPreconditions(key: string, preconditions: Preconditions | undefine
 }
 
 /** An upsert's result may carry the version tryUpdate saw; a create stores none. */
-function withoutVersion(object: KubeObject): KubeObject {
+function withoutVersion(object: KubeObjectInput): KubeObjectInput {
   if (object === null || typeof object !== 'object' || object.metadata === null || typeof object.metadata !== 'object') return object
   const { resourceVersion: _dropped, ...metadata } = object.metadata
-  return { ...object, metadata: metadata as KubeObject['metadata'] }
+  return { ...object, metadata }
 }
