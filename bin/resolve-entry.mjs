@@ -23,3 +23,28 @@ export async function loadEntry(entry) {
   }
   return import(compiled.href)
 }
+
+/** A Ctrl-C arriving again within this time is the same one delivered twice (see below). */
+const repeatMs = 1000
+
+/**
+ * An AbortController aborted by the first Ctrl-C, so the command stops cleanly and exits 0. One
+ * Ctrl-C can arrive twice: the terminal signals the whole process group, and npm (npx, npm run)
+ * forwards the signal to its child as well, so a repeat within a second is ignored. A later one
+ * quits at once with the status a shell gives an interrupted program (130).
+ * @returns {AbortController}
+ */
+export function abortOnInterrupt() {
+  const controller = new AbortController()
+  let firstAt = 0
+  process.on('SIGINT', () => {
+    const now = performance.now()
+    if (!controller.signal.aborted) {
+      firstAt = now
+      controller.abort()
+    } else if (now - firstAt > repeatMs) {
+      process.exit(130)
+    }
+  })
+  return controller
+}

@@ -54,3 +54,14 @@ test('a watch process prints events and exits 0 on SIGINT', async (t) => {
   assert.equal(await exited, 0)
   assert.equal(stdout, 'PUT\nk\nv1\n')
 })
+
+test('one Ctrl-C delivered twice (terminal and npm both signal) still stops a watch with 0', async (t) => {
+  const { db } = cliDb(t)
+  assert.equal((await etchctl(['--db', db, 'put', 'k', 'v1'])).code, 0)
+  const child = spawn(process.execPath, [bin, '--db', db, 'watch', 'k', '--rev', '2'], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })))
+  await new Promise<void>((resolve) => child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('v1') && resolve()))
+  child.kill('SIGINT')
+  child.kill('SIGINT')
+  assert.deepEqual(await exited, { code: 0, signal: null })
+})
