@@ -152,7 +152,7 @@ describe('the installed package', () => {
   test('npx etchctl --help, and a put then a get through the bin with plain Node', () => {
     assert.match(mustRun('npx', ['--offline', 'etchctl', '--help'], installed.project), /etchctl - an etcdctl-style command line client/)
     const db = join(installed.project, 'data', 'bin.db')
-    const put = run('npx', ['--offline', 'etchctl', '--db', db, 'put', 'k', 'v'], installed.project)
+    const put = run('npx', ['--offline', 'etchctl', '--db', db, '--create', 'put', 'k', 'v'], installed.project)
     assert.equal(put.status, 0, put.stderr)
     assert.equal(mustRun('npx', ['--offline', 'etchctl', '--db', db, 'get', 'k'], installed.project), 'k\nv\n')
   })
