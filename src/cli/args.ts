@@ -97,10 +97,7 @@ export function parseLeaseId(text: string): number {
   return n
 }
 
-/** etcdctl prints lease IDs as %016x. */
-export function formatLeaseId(id: number): string {
-  return id.toString(16).padStart(16, '0')
-}
+export { formatLeaseId } from './lease-id.js'
 
 /** Exactly `min`..`max` positionals, else the command's own etcdctl-style message. */
 export function expectPositionals(positionals: readonly string[], min: number, max: number, message: string): void {
