@@ -1,58 +1,109 @@
-// `etchlog`: the server's command. `etchlog serve` serves the Kubernetes API from an embedded store.
+// `etchlog <command>`: the server-side program (bin/etchlog.mjs loads this module and calls main).
+// Each subcommand is a function of its own arguments and the process's streams, resolving to an
+// exit code.
+import { createRequire } from 'node:module'
 import { parseServeArgs, serveUsage, startServing } from './serve.js'
 import { StorageError } from './util/index.js'
 
-export const usage = `usage: etchlog <command> [flags]
+export interface MainIo {
+  stdout: NodeJS.WritableStream
+  stderr: NodeJS.WritableStream
+  env: NodeJS.ProcessEnv
+  /** Aborted on the first Ctrl-C: a long-running subcommand stops cleanly and resolves to 0. */
+  signal?: AbortSignal
+}
 
-commands:
-  serve     serve the Kubernetes API (and, with --listen-client-urls, etcd's v3 API) from one store
+export type Subcommand = (args: readonly string[], io: MainIo) => Promise<number>
 
-${serveUsage}`
+interface SubcommandEntry {
+  summary: string
+  run: Subcommand
+}
 
-export async function main(argv: readonly string[]): Promise<number> {
-  const [command, ...rest] = argv
-  if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
-    console.log(usage)
-    return command === undefined ? 2 : 0
-  }
-  if (command !== 'serve') {
-    console.error(`etchlog: unknown command ${JSON.stringify(command)}\n\n${usage}`)
-    return 2
-  }
+/** Exit code of a command line that names no known subcommand (as for etchctl's usage errors). */
+export const exitUsage = 2
+
+const version = (createRequire(import.meta.url)('../package.json') as { version: string }).version
+
+async function serve(args: readonly string[], io: MainIo): Promise<number> {
+  const say = (line: string): void => void io.stdout.write(`${line}\n`)
+  const complain = (line: string): void => void io.stderr.write(`${line}\n`)
   let options
   try {
-    options = parseServeArgs(rest)
+    options = parseServeArgs(args)
   } catch (err) {
     if (!(err instanceof StorageError)) throw err
-    console.error(`${err.message}\n\n${serveUsage}`)
-    return 2
+    complain(`${err.message}\n\n${serveUsage}`)
+    return exitUsage
   }
   if (options === 'help') {
-    console.log(serveUsage)
+    say(serveUsage)
     return 0
   }
   let serving
   try {
-    serving = await startServing(options, (line) => console.error(line))
+    serving = await startServing(options, complain)
   } catch (err) {
-    if (!(err instanceof StorageError) && !(err instanceof Error && 'code' in err && (err.code === 'EADDRINUSE' || err.code === 'EACCES'))) throw err
-    console.error(`etchlog serve: ${err.message}`)
+    const code = err instanceof Error && 'code' in err ? err.code : undefined
+    if (!(err instanceof StorageError) && code !== 'EADDRINUSE' && code !== 'EACCES' && code !== 'ENOENT') throw err
+    complain(`etchlog serve: ${err instanceof Error ? err.message : String(err)}`)
     return 1
   }
-  console.log(`etchlog serving the Kubernetes API at ${serving.url}; kubeconfig: ${serving.kubeconfigPath}`)
-  if (serving.etcdUrls.length > 0) console.log(`etchlog serving etcd's v3 API at ${serving.etcdUrls.join(', ')}`)
-  console.log(`try: kubectl --kubeconfig ${serving.kubeconfigPath} get namespaces`)
-  const stopped = new Promise<void>((resolve) => {
+  say(`etchlog serving the Kubernetes API at ${serving.url}; kubeconfig: ${serving.kubeconfigPath}`)
+  if (serving.etcdUrls.length > 0) say(`etchlog serving etcd's v3 API at ${serving.etcdUrls.join(', ')}`)
+  say(`try: kubectl --kubeconfig ${serving.kubeconfigPath} get namespaces`)
+  await new Promise<void>((resolve) => {
+    const signal = io.signal
+    // SIGTERM stops as Ctrl-C does (the launcher turns the first SIGINT into the abort).
     const stop = (): void => {
-      process.off('SIGINT', stop)
       process.off('SIGTERM', stop)
       resolve()
     }
-    process.on('SIGINT', stop)
     process.on('SIGTERM', stop)
+    if (signal === undefined) return
+    if (signal.aborted) stop()
+    else signal.addEventListener('abort', stop, { once: true })
   })
-  await stopped
-  console.log('etchlog: stopping (open watches end, queued writes commit)')
+  say('etchlog: stopping (open watches end, queued writes commit)')
   await serving.close()
   return 0
+}
+
+export const subcommands: Readonly<Record<string, SubcommandEntry>> = {
+  serve: { summary: 'Serve the Kubernetes API and the etcd v3 API from one store', run: serve },
+}
+
+function usage(): string {
+  const names = Object.keys(subcommands)
+  const width = Math.max('version'.length, ...names.map((n) => n.length))
+  return [
+    'Usage: etchlog <command> [options]',
+    '',
+    'Commands:',
+    ...Object.entries(subcommands).map(([name, entry]) => `  ${name.padEnd(width)}  ${entry.summary}`),
+    `  ${'version'.padEnd(width)}  Print the version`,
+    `  ${'help'.padEnd(width)}  Print this help ('etchlog <command> --help' for a command's options)`,
+    '',
+    'The key-value command line client is etchctl (etchctl --help).',
+    '',
+  ].join('\n')
+}
+
+/** Runs one `etchlog` command line (arguments after the program name); resolves to the exit code. */
+export async function main(argv: readonly string[], io: MainIo): Promise<number> {
+  const [first, ...rest] = argv
+  if (first === undefined || first === 'help' || first === '--help' || first === '-h') {
+    io.stdout.write(usage())
+    return first === undefined ? exitUsage : 0
+  }
+  if (first === 'version' || first === '--version') {
+    io.stdout.write(`etchlog ${version}\n`)
+    return 0
+  }
+  const entry = subcommands[first]
+  if (entry === undefined) {
+    io.stderr.write(`etchlog: unknown command "${first}"\n\n${usage()}`)
+    return exitUsage
+  }
+  return entry.run(rest, io)
 }

@@ -55,4 +55,17 @@ export {
   type ResourceVersionMatch,
 } from './objects/index.js'
 export * as codec from './codec/index.js'
+export type { KubeObject, KubeObjectInput, ObjectFields, ObjectMeta, ObjectMetaInput, Stored } from './codec/index.js'
 export * as encryption from './encryption/index.js'
+// The linearizability and watch checkers (docs/linearizability.md): the namespace holds all of
+// it; the three calls a user starts with are exported by name too.
+export * as verify from './verify/index.js'
+export {
+  checkHistory,
+  checkWatches,
+  writeTimeline,
+  type CheckResult,
+  type History,
+  type WatchCheckResult,
+  type WatchRecord,
+} from './verify/index.js'

@@ -46,9 +46,15 @@ const progressNotifyMs = 5000
 
 async function run(store: Store, options: WorkloadOptions, startedAt: string, encryption: EncryptionSummary): Promise<number> {
   const workload = new Workload(store, realScheduler, options, encryption)
+  let interruptedAtMs = Number.NEGATIVE_INFINITY
   process.on('SIGINT', () => {
-    // A second Ctrl-C quits at once: every acknowledged write is already committed.
+    // One Ctrl-C can arrive twice under `npm start` (the terminal signals the process group and
+    // npm forwards it too): a repeat within a second is the same one. A later second Ctrl-C quits
+    // at once with 130: every acknowledged write is already committed.
+    const now = realScheduler.monotonicMs()
+    if (now - interruptedAtMs < 1000) return
     if (workload.phase !== 'bootstrap' && workload.phase !== 'running') process.exit(130)
+    interruptedAtMs = now
     workload.stop()
     process.stdout.write('\nstopping: no new operations, letting in-flight ones finish (Ctrl-C again to quit now)\n')
   })

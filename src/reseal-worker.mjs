@@ -1,12 +1,21 @@
 // @ts-check
 // piscina worker for reseal-pool.ts: rebuilds the store's transformer from the configuration in
 // workerData (key material as KeyObjects) and re-seals batches of stored values. Plain JavaScript:
-// a worker does not inherit the TypeScript loader, so it registers tsx itself before importing.
+// a worker does not inherit the TypeScript loader. From the installed package (dist/) it loads
+// the compiled modules beside it; from a source checkout, where only the .ts files exist, it
+// registers tsx (a development dependency) itself before importing them.
+import { existsSync } from 'node:fs'
 import { workerData } from 'node:worker_threads'
-import { register } from 'tsx/esm/api'
 
-register()
-const encryption = await import('./encryption/index.ts')
+const compiled = new URL('./encryption/index.js', import.meta.url)
+/** @type {typeof import('./encryption/index.ts')} */
+const encryption = existsSync(compiled) ? await import(compiled.href) : await importSource()
+
+async function importSource() {
+  const { register } = await import('tsx/esm/api')
+  register()
+  return import('./encryption/index.ts')
+}
 
 /** @typedef {{ key: Uint8Array, stored: Uint8Array }} Item */
 /** @typedef {{ name: string, key: import('node:crypto').KeyObject }} SentKey */

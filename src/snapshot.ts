@@ -45,11 +45,27 @@ function inspect(path: string): Omit<SnapshotStatus, 'sha256'> {
   }
 }
 
+/**
+ * A backup keeps the store's WAL journal mode, and opening a WAL database (even to read it) makes
+ * -wal and -shm files beside it that a read-only connection cannot remove. A snapshot is one
+ * self-contained file: switch the copy to rollback journaling, which also folds any WAL into it.
+ * A store opened on a restored copy turns WAL back on itself.
+ */
+function toSingleFile(path: string): void {
+  const db = new Database(path, { fileMustExist: true })
+  try {
+    db.pragma('journal_mode = DELETE')
+  } finally {
+    db.close()
+  }
+}
+
 /** Saves a consistent copy of the store to `path` (which must not exist) and `path.sha256`. */
 export async function saveSnapshot(store: KvStore, path: string): Promise<SnapshotStatus> {
   if (existsSync(path)) throw new InvalidArgumentError(`snapshot: ${path} already exists`)
   mkdirSync(dirname(path), { recursive: true })
   await store.backup(path)
+  toSingleFile(path)
   const sum = sha256(path)
   writeFileSync(checksumPath(path), `${sum}\n`)
   return { sha256: sum, ...inspect(path) }

@@ -2,7 +2,7 @@
 // catches damage, restore into a new file, and a defragment that returns space.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { CorruptionError, InvalidArgumentError, openStore, restoreSnapshot, saveSnapshot, snapshotStatus } from '../src/index.js'
 import { openTestStore, tempDir, text } from './support/temp-store.js'
@@ -43,6 +43,8 @@ test('snapshot status catches a damaged file; restore refuses to overwrite', asy
   const path = join(dir.path, 's.db')
   const snap = await saveSnapshot(ts.store, path)
   assert.deepEqual(snapshotStatus(path), snap)
+  // One self-contained file (and its checksum): no -wal or -shm beside it, after save or status.
+  assert.deepEqual(readdirSync(dir.path).sort(), ['s.db', 's.db.sha256'])
   assert.equal(snap.keys, 1)
   assert.equal(snap.revision, 2)
   await assert.rejects(saveSnapshot(ts.store, path), InvalidArgumentError)

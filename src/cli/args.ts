@@ -15,6 +15,7 @@ export type Values<O extends OptionSpec> = {
 
 export const globalOptions = {
   db: { type: 'string' },
+  create: { type: 'boolean' },
   'write-out': { type: 'string', short: 'w' },
   'encryption-config': { type: 'string' },
   durability: { type: 'string' },
@@ -96,10 +97,7 @@ export function parseLeaseId(text: string): number {
   return n
 }
 
-/** etcdctl prints lease IDs as %016x. */
-export function formatLeaseId(id: number): string {
-  return id.toString(16).padStart(16, '0')
-}
+export { formatLeaseId } from './lease-id.js'
 
 /** Exactly `min`..`max` positionals, else the command's own etcdctl-style message. */
 export function expectPositionals(positionals: readonly string[], min: number, max: number, message: string): void {

@@ -3,7 +3,8 @@
 // a file-system or SQLite error. Each prints one "Error: ..." line on stderr, as etcdctl's
 // ExitWithError does, and exits 1. Anything else is a bug and is rethrown with its stack.
 import type { Writable } from 'node:stream'
-import { StorageError } from '../index.js'
+import { LeaseExistsError, LeaseNotFoundError, StorageError } from '../index.js'
+import { formatLeaseId } from './lease-id.js'
 
 /** Bad command-line input: the message, then a hint to the command's help. */
 export class UsageError extends Error {
@@ -39,7 +40,9 @@ function environmentCode(error: Error): string | undefined {
  * StatusReason code follows in parentheses.
  */
 function storageMessage(error: StorageError): string {
-  const text = error.message.startsWith('mvcc:') ? `etcdserver: ${error.message}` : error.message
+  let text = error.message.startsWith('mvcc:') ? `etcdserver: ${error.message}` : error.message
+  // The library names a lease by its number; etchctl, like etcdctl, prints and takes it in hex.
+  if (error instanceof LeaseNotFoundError || error instanceof LeaseExistsError) text = text.replace(`lease=${error.leaseId}`, `lease=${formatLeaseId(error.leaseId)}`)
   return `${text} (${error.code})`
 }
 

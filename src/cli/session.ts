@@ -1,11 +1,11 @@
 // One etchctl invocation's surroundings: the streams, the global flags, and the store, opened on
 // demand (snapshot status and restore never open one) and closed when the command ends, so
 // queued writes are committed before the process exits.
-import { existsSync } from 'node:fs'
 import type { Readable, Writable } from 'node:stream'
 import { encryption, openStore, systemClock, type Clock, type Durability, type OpenStoreOptions, type Store } from '../index.js'
 import type { globalOptions, Values } from './args.js'
-import { CommandError, UsageError } from './errors.js'
+import { checkDbPath, explainOpenError, type OpenMode } from './db-path.js'
+import { UsageError } from './errors.js'
 import { Output, parseOutputFormat } from './output.js'
 
 export interface CliIo {
@@ -59,17 +59,16 @@ export class Session {
 
   /**
    * The store on --db. `existing`: the file must be there (a read of a mistyped path should not
-   * create an empty database); `create`: made if missing, as a first put would; `read`: must
-   * exist and is opened read-only, so a read never writes the file (nor expires leases there).
+   * create an empty database); `create`: a write that could start a database, made if missing
+   * only with --create (a mistyped path must not become a new database); `read`: must exist and
+   * is opened read-only, so a read never writes the file (nor expires leases there).
    */
-  async openStore(mode: 'existing' | 'create' | 'read'): Promise<Store> {
+  async openStore(mode: OpenMode): Promise<Store> {
     if (this.store !== undefined) return this.store
-    if (mode !== 'create' && this.dbPath !== ':memory:' && !existsSync(this.dbPath)) {
-      throw new CommandError(`database ${this.dbPath} does not exist (give --db or ETCHLOG_DB)`)
-    }
+    checkDbPath(this.dbPath, mode, this.globals.create === true)
     const config = this.encryptionConfig()
     const transformer = config === undefined ? undefined : encryption.createTransformer(config)
-    this.store = await openStore({
+    this.store = await this.open({
       ...this.io.storeOptions,
       path: this.dbPath,
       clock: this.clock,
@@ -78,6 +77,14 @@ export class Session {
       ...(mode === 'read' && this.dbPath !== ':memory:' ? { readOnly: true } : {}),
     })
     return this.store
+  }
+
+  private async open(options: OpenStoreOptions): Promise<Store> {
+    try {
+      return await openStore(options)
+    } catch (err) {
+      throw explainOpenError(this.dbPath, err)
+    }
   }
 
   /** The --encryption-config, loaded once (keys read from their files or variables). */

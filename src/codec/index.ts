@@ -11,4 +11,4 @@ export {
 export { CodecError } from './codec-error.js'
 export { magic, contentTypeMsgpack, contentTypeProtobuf } from './envelope.js'
 export { shippedProtoDir } from './proto-files.js'
-export type { DecodeContext, KubeObject, ObjectMeta } from './types.js'
+export type { DecodeContext, KubeObject, KubeObjectInput, ObjectFields, ObjectMeta, ObjectMetaInput, Stored } from './types.js'

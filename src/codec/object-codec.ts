@@ -9,7 +9,7 @@ import type { KindRegistry, RegisteredKind } from './kind-registry.js'
 import { decodeMessage } from './message-decoder.js'
 import { encodeMessage } from './message-encoder.js'
 import { packValue, unpackValue } from './msgpack.js'
-import { isPlainObject, type DecodeContext, type KubeObject, type PlainObject } from './types.js'
+import { isPlainObject, type DecodeContext, type KubeObject, type KubeObjectInput, type PlainObject } from './types.js'
 import { canonicalObject, decodedFormOf, isWellFormed } from './values.js'
 import { WireReader } from './wire-reader.js'
 
@@ -19,7 +19,7 @@ export class ObjectCodec {
   constructor(readonly registry: KindRegistry) {}
 
   /** Stored bytes for `object`; equal objects (ignoring key order and resourceVersion) give equal bytes. */
-  encode(object: KubeObject): Uint8Array {
+  encode(object: KubeObjectInput): Uint8Array {
     const { apiVersion, kind, body } = storedParts(object)
     const registered = this.registry.lookup(apiVersion, kind)
     try {
@@ -37,7 +37,7 @@ export class ObjectCodec {
    * cheaper): for a write that returns the object it stored. Call it right after encode(object),
    * before any await, so the copy is of what was encoded; then set metadata.resourceVersion.
    */
-  decodedCopy(object: KubeObject): KubeObject {
+  decodedCopy(object: KubeObjectInput): KubeObject {
     const { apiVersion, kind, body } = storedParts(object)
     const copy = decodedFormOf(body) as PlainObject // storedParts: a plain object with metadata
     return { apiVersion, kind, ...copy } as KubeObject // the shape encode just checked

@@ -1,6 +1,6 @@
 // What the store itself decides about an object's contents: system fields on create, what an update
 // may not change, and when generation moves.
-import type { KubeObject } from '../codec/index.js'
+import type { KubeObject, KubeObjectInput } from '../codec/index.js'
 import { InvalidArgumentError } from '../util/index.js'
 
 /** RFC 3339 at whole seconds in UTC, as Kubernetes writes metav1.Time: 2023-11-14T22:13:20Z. */
@@ -17,7 +17,7 @@ let lastSecond = Number.NaN
 let lastStamp = ''
 
 /** The object as create stores it: a copy with fresh uid, creationTimestamp and generation 1. */
-export function forCreate(object: KubeObject, uid: string, nowMs: number): KubeObject {
+export function forCreate(object: KubeObjectInput, uid: string, nowMs: number): KubeObjectInput {
   checkShape(object)
   const rv = object.metadata.resourceVersion
   // Kubernetes ErrResourceVersionSetOnCreate: a create cannot be conditional on a version.
@@ -29,7 +29,7 @@ export function forCreate(object: KubeObject, uid: string, nowMs: number): KubeO
  * The object an update stores: uid and creationTimestamp are the stored object's (they never change
  * in an object's life); generation grows by one when the desired state changed (see specChanged).
  */
-export function forUpdate(current: KubeObject, next: KubeObject): KubeObject {
+export function forUpdate(current: KubeObject, next: KubeObjectInput): KubeObjectInput {
   checkShape(next)
   const generation = typeof current.metadata.generation === 'number' ? current.metadata.generation : 0
   return {
@@ -43,7 +43,7 @@ export function forUpdate(current: KubeObject, next: KubeObject): KubeObject {
   }
 }
 
-function checkShape(object: unknown): asserts object is KubeObject {
+function checkShape(object: unknown): asserts object is KubeObjectInput {
   if (object === null || typeof object !== 'object') throw new InvalidArgumentError('objects: the object must be an object')
   const meta: unknown = (object as { metadata?: unknown }).metadata
   if (meta === null || typeof meta !== 'object') throw new InvalidArgumentError('objects: the object has no metadata')
@@ -54,7 +54,7 @@ function checkShape(object: unknown): asserts object is KubeObject {
  * no spec but its data is its desired state). So: anything other than metadata and status, compared
  * as the codec stores it (a property set to undefined is absent, -0 is 0).
  */
-export function specChanged(before: KubeObject, after: KubeObject): boolean {
+export function specChanged(before: KubeObjectInput, after: KubeObjectInput): boolean {
   const keys = new Set([...Object.keys(before), ...Object.keys(after)])
   for (const k of keys) {
     if (k === 'metadata' || k === 'status') continue

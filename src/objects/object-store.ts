@@ -5,7 +5,7 @@
 // consistent "" (KEP-2340: once the cache reached the store's revision), exact N and continue
 // pages (while the ring covers N); the rest, and every read inside a write, go to the store.
 import { randomUUID } from 'node:crypto'
-import type { KubeObject, ObjectCodec } from '../codec/index.js'
+import type { KubeObject, KubeObjectInput, ObjectCodec, Stored } from '../codec/index.js'
 import type { KeyValue, TxnResponse } from '../mvcc/index.js'
 import type { CachedRangeRequest } from '../watchcache/index.js'
 import { assert, bytesEqual, defaultLimits, FutureRevisionError, InvalidArgumentError, LeaseNotFoundError, prefixEnd, type Clock, describeValue } from '../util/index.js'
@@ -87,7 +87,7 @@ export class ObjectStore {
    * lease is shared with other objects of that TTL, so it may live up to 5 % (at most 60 s)
    * longer: lease-manager.ts). Returns the object as stored, with its resourceVersion.
    */
-  async create(key: string, object: KubeObject, given: CreateOptions = {}): Promise<KubeObject> {
+  async create<T extends KubeObjectInput>(key: string, object: T, given: CreateOptions = {}): Promise<Stored<T>> {
     const options = checks.createOptions(given, 'create options')
     const k = prepareKey(key, false)
     const ttl = options.ttlSeconds
@@ -114,7 +114,8 @@ export class ObjectStore {
       }
       if (!r.succeeded) throw new AlreadyExistsError(k)
       created.metadata.resourceVersion = String(r.revision)
-      return created
+      // decodedCopy is what decode(encode(object)) gives: the caller's fields, plus the ones set above.
+      return created as Stored<T>
     }
   }
 
@@ -213,7 +214,7 @@ export class ObjectStore {
     let current = options.cachedExistingObject === undefined
     for (;;) {
       if (state === undefined && options.ignoreNotFound !== true) throw new NotFoundError(k)
-      let next: KubeObject
+      let next: KubeObjectInput
       try {
         checkPreconditions(k, options.preconditions, state?.object)
         // Frozen, not copied (a third of the cost): tryUpdate returns a new object, sharing what it keeps.
@@ -345,8 +346,8 @@ function checkPreconditions(key: string, preconditions: Preconditions | undefine
 }
 
 /** An upsert's result may carry the version tryUpdate saw; a create stores none. */
-function withoutVersion(object: KubeObject): KubeObject {
+function withoutVersion(object: KubeObjectInput): KubeObjectInput {
   if (object === null || typeof object !== 'object' || object.metadata === null || typeof object.metadata !== 'object') return object
   const { resourceVersion: _dropped, ...metadata } = object.metadata
-  return { ...object, metadata: metadata as KubeObject['metadata'] }
+  return { ...object, metadata }
 }

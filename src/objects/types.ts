@@ -1,7 +1,7 @@
 // What the object layer needs from below and what it hands back. The object layer declares the
 // key-value interface it uses (STYLE: the consumer declares the interface), so the SQLite KvStore
 // fits it today and an etcd client can fit it later.
-import type { KubeObject, ObjectCodec } from '../codec/index.js'
+import type { KubeObject, KubeObjectInput, ObjectCodec } from '../codec/index.js'
 import type { KeyValue, LeaseGrantResponse, RangeRequest, RangeResponse, TxnRequest, TxnResponse } from '../mvcc/index.js'
 import type { Clock, EventLoopDelayStats } from '../util/index.js'
 import type { CacheReadStats, CachedRange, CachedRangeRequest, WatchRequest, WatchResponse } from '../watchcache/index.js'
@@ -103,9 +103,9 @@ export interface ListResult {
  * build a new one (`{ ...current, spec: {...} }`), sharing the parts that stay. It may run several
  * times, once per lost race, so it should not have side effects.
  */
-export type TryUpdate = (current: KubeObject) => KubeObject | Promise<KubeObject>
+export type TryUpdate = (current: KubeObject) => KubeObjectInput | Promise<KubeObjectInput>
 /** As TryUpdate, but `current` is undefined when the key is absent (ignoreNotFound: create). */
-export type TryUpsert = (current: KubeObject | undefined) => KubeObject | Promise<KubeObject>
+export type TryUpsert = (current: KubeObject | undefined) => KubeObjectInput | Promise<KubeObjectInput>
 
 export interface UpdateOptions {
   preconditions?: Preconditions

@@ -31,7 +31,7 @@ async function etchctl(args: readonly string[]): Promise<Outcome> {
 
 test('node bin/etchctl.mjs put, then get, in separate processes', async (t) => {
   const { db } = cliDb(t)
-  assert.deepEqual(await etchctl(['--db', db, 'put', 'a', 'b']), { code: 0, stdout: 'OK\n', stderr: '' })
+  assert.deepEqual(await etchctl(['--db', db, '--create', 'put', 'a', 'b']), { code: 0, stdout: 'OK\n', stderr: '' })
   assert.deepEqual(await etchctl(['--db', db, 'get', 'a']), { code: 0, stdout: 'a\nb\n', stderr: '' })
   const failed = await etchctl(['--db', join(db, 'nope'), 'get', 'a'])
   assert.equal(failed.code, 1)
@@ -40,7 +40,7 @@ test('node bin/etchctl.mjs put, then get, in separate processes', async (t) => {
 
 test('a watch process prints events and exits 0 on SIGINT', async (t) => {
   const { db } = cliDb(t)
-  assert.equal((await etchctl(['--db', db, 'put', 'k', 'v1'])).code, 0)
+  assert.equal((await etchctl(['--db', db, '--create', 'put', 'k', 'v1'])).code, 0)
   const child = spawn(process.execPath, [bin, '--db', db, 'watch', 'k', '--rev', '2'], { stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
@@ -53,4 +53,15 @@ test('a watch process prints events and exits 0 on SIGINT', async (t) => {
   child.kill('SIGINT')
   assert.equal(await exited, 0)
   assert.equal(stdout, 'PUT\nk\nv1\n')
+})
+
+test('one Ctrl-C delivered twice (terminal and npm both signal) still stops a watch with 0', async (t) => {
+  const { db } = cliDb(t)
+  assert.equal((await etchctl(['--db', db, '--create', 'put', 'k', 'v1'])).code, 0)
+  const child = spawn(process.execPath, [bin, '--db', db, 'watch', 'k', '--rev', '2'], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })))
+  await new Promise<void>((resolve) => child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('v1') && resolve()))
+  child.kill('SIGINT')
+  child.kill('SIGINT')
+  assert.deepEqual(await exited, { code: 0, signal: null })
 })

@@ -55,7 +55,7 @@ export interface CliOptions extends Partial<Omit<CliIo, 'stdin' | 'stdout' | 'st
 export interface CliDb {
   dir: string
   db: string
-  /** Runs `etchctl --db <db> --durability relaxed ...argv`. */
+  /** Runs `etchctl --db <db> --create --durability relaxed ...argv`. */
   etchctl(argv: readonly string[], options?: CliOptions): Promise<Result>
 }
 
@@ -94,7 +94,7 @@ export function cliDb(t: TestContext): CliDb {
   return {
     dir: dir.path,
     db,
-    etchctl: (argv, options) => runCli(['--db', db, '--durability', 'relaxed', ...argv], options),
+    etchctl: (argv, options) => runCli(['--db', db, '--create', '--durability', 'relaxed', ...argv], options),
   }
 }
 

@@ -148,7 +148,7 @@ test('store errors print etcd wording and the code; a missing database is not cr
 test('ETCHLOG_DB names the database when --db is not given; strict durability is the default', async (t) => {
   const { db } = cliDb(t)
   const { runCli } = await import('./harness.js')
-  ok(await runCli(['put', 'e', 'nv'], { env: { ETCHLOG_DB: db } }))
+  ok(await runCli(['put', 'e', 'nv', '--create'], { env: { ETCHLOG_DB: db } }))
   assert.equal(ok(await runCli(['--db', db, 'get', 'e'])).stdout, 'e\nnv\n')
   const status = JSON.parse(ok(await runCli(['endpoint', 'status', '-w', 'json'], { env: { ETCHLOG_DB: db } })).stdout) as Array<{ Status: { durability: string } }>
   assert.equal(status[0]?.Status.durability, 'strict')

@@ -66,7 +66,7 @@ test('check: OK on a sound database, problems and exit 1 on a damaged one', asyn
   const dir = tempDir('etchctl-damaged-')
   t.after(() => dir.remove())
   const damaged = join(dir.path, 'damaged.db')
-  ok(await runCli(['--db', damaged, 'put', 'a', '1']))
+  ok(await runCli(['--db', damaged, '--create', 'put', 'a', '1']))
   ok(await runCli(['--db', damaged, 'put', 'b', '2']))
   const raw = new Database(damaged)
   raw.prepare('DELETE FROM live WHERE key = ?').run(Buffer.from('b'))

@@ -52,7 +52,7 @@ test('help and version', async () => {
 
 test('global flags may stand before or after the command', async (t) => {
   const { db } = cliDb(t)
-  ok(await runCli(['put', '--db', db, 'k', 'v']))
+  ok(await runCli(['put', '--db', db, 'k', 'v', '--create']))
   assert.equal(ok(await runCli(['-w', 'json', '--db', db, 'get', 'k'])).stdout.startsWith('{"header"'), true)
   assert.equal(ok(await runCli(['get', 'k', `--db=${db}`, '--write-out=table'])).stdout.startsWith('+-----+'), true)
   assert.equal(ok(await runCli(['--db', db, 'put', '--', 'dash', '-value'])).stdout, 'OK\n')
