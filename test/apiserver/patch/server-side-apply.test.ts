@@ -225,3 +225,14 @@ test('inputs are never mutated', () => {
   assert.deepEqual(live, l)
   assert.deepEqual(config, c)
 })
+
+test('container ports are keyed by containerPort and protocol, TCP when not given', () => {
+  const withPorts = (ports: Obj[]) => deployment({ containers: [{ name: 'web', image: 'nginx:1', ports }] })
+  const live = stored(serverSideApply(undefined, withPorts([{ containerPort: 80 }]), { manager: 'kubectl', force: false, now: t1 }))
+  const c = ((entry(live, 'kubectl')?.fieldsV1['f:spec'] as Obj)['f:template'] as Obj)['f:spec'] as Obj
+  assert.deepEqual((c['f:containers'] as Obj)['k:{"name":"web"}'], { '.': {}, 'f:image': {}, 'f:name': {}, 'f:ports': { 'k:{"containerPort":80,"protocol":"TCP"}': { '.': {}, 'f:containerPort': {} } } })
+  const tcp = serverSideApply(live, withPorts([{ containerPort: 80, protocol: 'TCP', name: 'http' }]), { manager: 'kubectl', force: false, now: t2 })
+  assert.deepEqual(spec(tcp).template.spec.containers[0]?.ports, [{ containerPort: 80, protocol: 'TCP', name: 'http' }], 'one item, not two')
+  const dropped = serverSideApply(tcp, withPorts([{ containerPort: 443 }]), { manager: 'kubectl', force: false, now: t3 })
+  assert.deepEqual(spec(dropped).template.spec.containers[0]?.ports, [{ containerPort: 443 }], 'port 80 pruned')
+})
