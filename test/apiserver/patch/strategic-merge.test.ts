@@ -2,7 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import { PatchError, applyMergePatch, applyStrategicMergePatch, createMergePatch, strategicSchemaFor, type PatchSchema } from '../../../src/apiserver/patch/index.js'
-import { jsonObject } from './arbitraries.js'
+import { jsonObject } from '../../support/patch-arbitraries.js'
 
 function schemaOf(apiVersion: string, kind: string): PatchSchema {
   const schema = strategicSchemaFor(apiVersion, kind)
