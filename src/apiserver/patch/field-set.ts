@@ -89,11 +89,20 @@ export function pathString(path: Path): string {
     .join('')
 }
 
+/** List keys the real server defaults before it keys an item (ports are keyed by port and
+ *  protocol, and a port without protocol is TCP), so `{"containerPort":80}` applied and
+ *  `{"containerPort":80,"protocol":"TCP"}` live are the same item. */
+const keyDefaults: Readonly<Record<string, unknown>> = { protocol: 'TCP' }
+
 /** The "k:" element of an associative list item, or undefined if it lacks every key. */
 export function keyElement(item: JsonObject, keys: readonly string[]): string | undefined {
-  const present = keys.filter((k) => Object.hasOwn(item, k)).sort()
-  if (present.length === 0) return undefined
-  return `k:${JSON.stringify(Object.fromEntries(present.map((k) => [k, item[k]])))}`
+  const values: [string, unknown][] = []
+  for (const k of [...keys].sort()) {
+    if (Object.hasOwn(item, k)) values.push([k, item[k]])
+    else if (Object.hasOwn(keyDefaults, k)) values.push([k, keyDefaults[k]])
+  }
+  if (values.every(([k]) => !Object.hasOwn(item, k))) return undefined
+  return `k:${JSON.stringify(Object.fromEntries(values))}`
 }
 
 export function valueElement(value: unknown): string {

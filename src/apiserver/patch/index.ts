@@ -11,3 +11,4 @@ export { serverSideApply, trackUpdate, type KubeObject, type ApplyOptions, type 
 export { ApplyConflictError, type ConflictCause } from './apply-conflict.js'
 export type { ManagedFieldsEntry } from './managed-fields.js'
 export { toFieldsV1, fromFieldsV1, pathString } from './field-set.js'
+export { parseApplyPatch } from './apply-body.js'

@@ -2,7 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import { PatchError, applyMergePatch, createMergePatch } from '../../../src/apiserver/patch/index.js'
-import { jsonObject } from './arbitraries.js'
+import { jsonObject } from '../../support/patch-arbitraries.js'
 
 const deploy = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', labels: { app: 'web', tier: 'fe' } }, spec: { replicas: 1, template: { spec: { containers: [{ name: 'a' }] } } } }
 
