@@ -10,10 +10,13 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
-export const kubectl132 = '/usr/lib/google-cloud-sdk/bin/kubectl.1.32'
+/** Google's SDK ships one kubectl per minor version; the dispatcher in /usr/bin picks by /version. */
+export function kubectlBinary(minor: number): string {
+  return `/usr/lib/google-cloud-sdk/bin/kubectl.1.${minor}`
+}
 
-export function kubectlAvailable(): boolean {
-  return existsSync(kubectl132)
+export function kubectlAvailable(minor: number): boolean {
+  return existsSync(kubectlBinary(minor))
 }
 
 export interface RecordedWrite {
@@ -34,6 +37,7 @@ const resources: ReadonlyArray<readonly [string, string, string, boolean]> = [
   ['rbac.authorization.k8s.io/v1', 'rolebindings', 'RoleBinding', true],
   ['rbac.authorization.k8s.io/v1', 'clusterrolebindings', 'ClusterRoleBinding', false],
   ['scheduling.k8s.io/v1', 'priorityclasses', 'PriorityClass', false],
+  ['policy/v1', 'poddisruptionbudgets', 'PodDisruptionBudget', true], ['networking.k8s.io/v1', 'ingresses', 'Ingress', true],
   ['authorization.k8s.io/v1', 'selfsubjectaccessreviews', 'SelfSubjectAccessReview', false],
   ['authorization.k8s.io/v1', 'selfsubjectrulesreviews', 'SelfSubjectRulesReview', false],
   ['authentication.k8s.io/v1', 'selfsubjectreviews', 'SelfSubjectReview', false],
@@ -67,7 +71,10 @@ export class KubectlRecorder {
   private readonly home: string
   private port = 0
 
-  constructor(private readonly reply: (write: RecordedWrite) => unknown) {
+  constructor(
+    private readonly binary: string,
+    private readonly reply: (write: RecordedWrite) => unknown,
+  ) {
     this.home = mkdtempSync(join(tmpdir(), 'etchlog-kubectl-'))
     this.server = createServer((req, res) => this.handle(req, res))
   }
@@ -89,11 +96,11 @@ export class KubectlRecorder {
     writeFileSync(join(this.home, name), bytes)
   }
 
-  /** Runs kubectl 1.32 with a private HOME and kubeconfig; resolves with its output. */
+  /** Runs kubectl with a private HOME and kubeconfig; resolves with its output. */
   run(args: readonly string[]): Promise<{ stdout: string; stderr: string; code: number }> {
     const env = { PATH: process.env['PATH'] ?? '/usr/bin', HOME: this.home, KUBECONFIG: join(this.home, 'kubeconfig') }
     return new Promise((resolve) => {
-      execFile(kubectl132, args.map((a) => a.replaceAll('@HOME@', this.home)), { env, timeout: 60_000 }, (err, stdout, stderr) => {
+      execFile(this.binary, args.map((a) => a.replaceAll('@HOME@', this.home)), { env, timeout: 60_000 }, (err, stdout, stderr) => {
         const code = err === null ? 0 : typeof err.code === 'number' ? err.code : 1
         resolve({ stdout, stderr, code })
       })
