@@ -23,7 +23,16 @@ export interface RecordedWrite {
   readonly method: string
   readonly url: string
   readonly contentType: string
+  readonly accept: string
   readonly body: Buffer
+}
+
+/** What the fake answers a write with: an HTTP code, a JSON object, and optionally the same
+ *  object as protobuf bytes (sent when the client listed protobuf first). */
+export interface Reply {
+  readonly code: number
+  readonly object: unknown
+  readonly protobuf?: Uint8Array | undefined
 }
 
 /** [group version, resource, kind, namespaced, subresources...] served by discovery. */
@@ -73,7 +82,7 @@ export class KubectlRecorder {
 
   constructor(
     private readonly binary: string,
-    private readonly reply: (write: RecordedWrite) => unknown,
+    private readonly reply: (write: RecordedWrite) => Reply,
   ) {
     this.home = mkdtempSync(join(tmpdir(), 'etchlog-kubectl-'))
     this.server = createServer((req, res) => this.handle(req, res))
@@ -123,10 +132,16 @@ export class KubectlRecorder {
         if (body === undefined) return this.send(res, 404, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404, message: `${path} not found` })
         return this.send(res, 200, body)
       }
-      const write = { method: req.method ?? '', url: req.url ?? '', contentType: req.headers['content-type'] ?? '', body: Buffer.concat(chunks) }
+      const write = {
+        method: req.method ?? '', url: req.url ?? '', contentType: req.headers['content-type'] ?? '',
+        accept: req.headers.accept ?? '', body: Buffer.concat(chunks),
+      }
       this.writes.push(write)
       try {
-        this.send(res, 201, this.reply(write))
+        const reply = this.reply(write)
+        if (reply.protobuf === undefined) return this.send(res, reply.code, reply.object)
+        res.writeHead(reply.code, { 'Content-Type': 'application/vnd.kubernetes.protobuf' })
+        res.end(reply.protobuf)
       } catch (err) {
         // Reported to kubectl (and so to the test) as a 400, never swallowed.
         this.send(res, 400, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'BadRequest', code: 400, message: String(err) })

@@ -6,17 +6,17 @@ import { writeFileSync } from 'node:fs'
 import { after, before, describe, it } from 'node:test'
 import { decodeProtobufObject, encodeProtobufObject, protobufMediaType } from '../../../src/apiserver/protobuf/index.js'
 import { KubectlRecorder, kubectlAvailable, kubectlBinary } from '../../support/kubectl-recorder.js'
-import type { RecordedWrite } from '../../support/kubectl-recorder.js'
+import type { RecordedWrite, Reply } from '../../support/kubectl-recorder.js'
 import { binaryFileBytes, dryRunArgs, kubectlCases, withoutNulls } from './kubectl-cases.js'
 
 const fixturesDir = new URL('./fixtures/', import.meta.url)
 const record = process.env['ETCHLOG_RECORD_FIXTURES'] === '1'
 
 /** Answers like an API server would, enough for kubectl to print its success line. */
-function reply(write: RecordedWrite): unknown {
+function reply(write: RecordedWrite): Reply {
   const object = decodeProtobufObject(write.body, { unknownFields: 'fail' })
   const status = { token: 'token-1', expirationTimestamp: '2030-01-01T00:00:00Z', allowed: true, userInfo: { username: 'tester' } }
-  return { ...object, metadata: { name: 'created', namespace: 'ns1' }, status }
+  return { code: 201, object: { ...object, metadata: { name: 'created', namespace: 'ns1' }, status } }
 }
 
 for (const minor of [32, 33]) {
