@@ -39,7 +39,7 @@ export interface Reply {
 const resources: ReadonlyArray<readonly [string, string, string, boolean]> = [
   ['v1', 'namespaces', 'Namespace', false], ['v1', 'configmaps', 'ConfigMap', true], ['v1', 'secrets', 'Secret', true],
   ['v1', 'serviceaccounts', 'ServiceAccount', true], ['v1', 'serviceaccounts/token', 'TokenRequest', true],
-  ['v1', 'services', 'Service', true], ['v1', 'pods', 'Pod', true], ['v1', 'resourcequotas', 'ResourceQuota', true],
+  ['v1', 'services', 'Service', true], ['v1', 'pods', 'Pod', true], ['v1', 'pods/eviction', 'Eviction', true], ['v1', 'resourcequotas', 'ResourceQuota', true],
   ['v1', 'nodes', 'Node', false],
   ['apps/v1', 'deployments', 'Deployment', true], ['batch/v1', 'jobs', 'Job', true], ['batch/v1', 'cronjobs', 'CronJob', true],
   ['rbac.authorization.k8s.io/v1', 'roles', 'Role', true], ['rbac.authorization.k8s.io/v1', 'clusterroles', 'ClusterRole', false],
@@ -70,12 +70,16 @@ function discovery(path: string, port: number): unknown {
     kind: 'APIResourceList', apiVersion: 'v1', groupVersion: gv,
     resources: resources.filter((r) => r[0] === gv).map(([, name, kind, namespaced]) => ({
       name, singularName: '', namespaced, kind, verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+      // kubectl drain looks for the policy/v1 eviction subresource before it evicts.
+      ...(name === 'pods/eviction' ? { group: 'policy', version: 'v1' } : {}),
     })),
   }
 }
 
 export class KubectlRecorder {
   readonly writes: RecordedWrite[] = []
+  /** JSON answers for GETs beyond discovery, by path (query ignored); anything else is a 404. */
+  readonly objects = new Map<string, unknown>()
   private readonly server: Server
   private readonly home: string
   private port = 0
@@ -128,7 +132,7 @@ export class KubectlRecorder {
     req.on('end', () => {
       const path = (req.url ?? '/').split('?')[0] ?? '/'
       if (req.method === 'GET') {
-        const body = discovery(path, this.port)
+        const body = this.objects.get(path) ?? discovery(path, this.port)
         if (body === undefined) return this.send(res, 404, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404, message: `${path} not found` })
         return this.send(res, 200, body)
       }
