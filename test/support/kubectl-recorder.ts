@@ -78,8 +78,11 @@ function discovery(path: string, port: number): unknown {
 
 export class KubectlRecorder {
   readonly writes: RecordedWrite[] = []
-  /** JSON answers for GETs beyond discovery, by path (query ignored); anything else is a 404. */
+  /** Answers for GETs beyond discovery, by path (query ignored); anything else is a 404. */
   readonly objects = new Map<string, unknown>()
+  /** When set, a GET whose Accept lists protobuf first is answered with these bytes instead. */
+  encodeGet: ((object: unknown) => Uint8Array | undefined) | undefined
+  readonly reads: Array<{ readonly url: string; readonly accept: string; readonly protobuf: boolean }> = []
   private readonly server: Server
   private readonly home: string
   private port = 0
@@ -132,7 +135,15 @@ export class KubectlRecorder {
     req.on('end', () => {
       const path = (req.url ?? '/').split('?')[0] ?? '/'
       if (req.method === 'GET') {
-        const body = this.objects.get(path) ?? discovery(path, this.port)
+        const object = this.objects.get(path)
+        const accept = req.headers.accept ?? ''
+        const bytes = object !== undefined && accept.startsWith('application/vnd.kubernetes.protobuf') ? this.encodeGet?.(object) : undefined
+        if (object !== undefined) this.reads.push({ url: req.url ?? '', accept, protobuf: bytes !== undefined })
+        if (bytes !== undefined) {
+          res.writeHead(200, { 'Content-Type': 'application/vnd.kubernetes.protobuf' })
+          return res.end(bytes)
+        }
+        const body = object ?? discovery(path, this.port)
         if (body === undefined) return this.send(res, 404, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404, message: `${path} not found` })
         return this.send(res, 200, body)
       }
