@@ -10,30 +10,43 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
-export const kubectl132 = '/usr/lib/google-cloud-sdk/bin/kubectl.1.32'
+/** Google's SDK ships one kubectl per minor version; the dispatcher in /usr/bin picks by /version. */
+export function kubectlBinary(minor: number): string {
+  return `/usr/lib/google-cloud-sdk/bin/kubectl.1.${minor}`
+}
 
-export function kubectlAvailable(): boolean {
-  return existsSync(kubectl132)
+export function kubectlAvailable(minor: number): boolean {
+  return existsSync(kubectlBinary(minor))
 }
 
 export interface RecordedWrite {
   readonly method: string
   readonly url: string
   readonly contentType: string
+  readonly accept: string
   readonly body: Buffer
+}
+
+/** What the fake answers a write with: an HTTP code, a JSON object, and optionally the same
+ *  object as protobuf bytes (sent when the client listed protobuf first). */
+export interface Reply {
+  readonly code: number
+  readonly object: unknown
+  readonly protobuf?: Uint8Array | undefined
 }
 
 /** [group version, resource, kind, namespaced, subresources...] served by discovery. */
 const resources: ReadonlyArray<readonly [string, string, string, boolean]> = [
   ['v1', 'namespaces', 'Namespace', false], ['v1', 'configmaps', 'ConfigMap', true], ['v1', 'secrets', 'Secret', true],
   ['v1', 'serviceaccounts', 'ServiceAccount', true], ['v1', 'serviceaccounts/token', 'TokenRequest', true],
-  ['v1', 'services', 'Service', true], ['v1', 'pods', 'Pod', true], ['v1', 'resourcequotas', 'ResourceQuota', true],
+  ['v1', 'services', 'Service', true], ['v1', 'pods', 'Pod', true], ['v1', 'pods/eviction', 'Eviction', true], ['v1', 'resourcequotas', 'ResourceQuota', true],
   ['v1', 'nodes', 'Node', false],
   ['apps/v1', 'deployments', 'Deployment', true], ['batch/v1', 'jobs', 'Job', true], ['batch/v1', 'cronjobs', 'CronJob', true],
   ['rbac.authorization.k8s.io/v1', 'roles', 'Role', true], ['rbac.authorization.k8s.io/v1', 'clusterroles', 'ClusterRole', false],
   ['rbac.authorization.k8s.io/v1', 'rolebindings', 'RoleBinding', true],
   ['rbac.authorization.k8s.io/v1', 'clusterrolebindings', 'ClusterRoleBinding', false],
   ['scheduling.k8s.io/v1', 'priorityclasses', 'PriorityClass', false],
+  ['policy/v1', 'poddisruptionbudgets', 'PodDisruptionBudget', true], ['networking.k8s.io/v1', 'ingresses', 'Ingress', true],
   ['authorization.k8s.io/v1', 'selfsubjectaccessreviews', 'SelfSubjectAccessReview', false],
   ['authorization.k8s.io/v1', 'selfsubjectrulesreviews', 'SelfSubjectRulesReview', false],
   ['authentication.k8s.io/v1', 'selfsubjectreviews', 'SelfSubjectReview', false],
@@ -57,17 +70,27 @@ function discovery(path: string, port: number): unknown {
     kind: 'APIResourceList', apiVersion: 'v1', groupVersion: gv,
     resources: resources.filter((r) => r[0] === gv).map(([, name, kind, namespaced]) => ({
       name, singularName: '', namespaced, kind, verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+      // kubectl drain looks for the policy/v1 eviction subresource before it evicts.
+      ...(name === 'pods/eviction' ? { group: 'policy', version: 'v1' } : {}),
     })),
   }
 }
 
 export class KubectlRecorder {
   readonly writes: RecordedWrite[] = []
+  /** Answers for GETs beyond discovery, by path (query ignored); anything else is a 404. */
+  readonly objects = new Map<string, unknown>()
+  /** When set, a GET whose Accept lists protobuf first is answered with these bytes instead. */
+  encodeGet: ((object: unknown) => Uint8Array | undefined) | undefined
+  readonly reads: Array<{ readonly url: string; readonly accept: string; readonly protobuf: boolean }> = []
   private readonly server: Server
   private readonly home: string
   private port = 0
 
-  constructor(private readonly reply: (write: RecordedWrite) => unknown) {
+  constructor(
+    private readonly binary: string,
+    private readonly reply: (write: RecordedWrite) => Reply,
+  ) {
     this.home = mkdtempSync(join(tmpdir(), 'etchlog-kubectl-'))
     this.server = createServer((req, res) => this.handle(req, res))
   }
@@ -89,11 +112,11 @@ export class KubectlRecorder {
     writeFileSync(join(this.home, name), bytes)
   }
 
-  /** Runs kubectl 1.32 with a private HOME and kubeconfig; resolves with its output. */
+  /** Runs kubectl with a private HOME and kubeconfig; resolves with its output. */
   run(args: readonly string[]): Promise<{ stdout: string; stderr: string; code: number }> {
     const env = { PATH: process.env['PATH'] ?? '/usr/bin', HOME: this.home, KUBECONFIG: join(this.home, 'kubeconfig') }
     return new Promise((resolve) => {
-      execFile(kubectl132, args.map((a) => a.replaceAll('@HOME@', this.home)), { env, timeout: 60_000 }, (err, stdout, stderr) => {
+      execFile(this.binary, args.map((a) => a.replaceAll('@HOME@', this.home)), { env, timeout: 60_000 }, (err, stdout, stderr) => {
         const code = err === null ? 0 : typeof err.code === 'number' ? err.code : 1
         resolve({ stdout, stderr, code })
       })
@@ -112,14 +135,28 @@ export class KubectlRecorder {
     req.on('end', () => {
       const path = (req.url ?? '/').split('?')[0] ?? '/'
       if (req.method === 'GET') {
-        const body = discovery(path, this.port)
+        const object = this.objects.get(path)
+        const accept = req.headers.accept ?? ''
+        const bytes = object !== undefined && accept.startsWith('application/vnd.kubernetes.protobuf') ? this.encodeGet?.(object) : undefined
+        if (object !== undefined) this.reads.push({ url: req.url ?? '', accept, protobuf: bytes !== undefined })
+        if (bytes !== undefined) {
+          res.writeHead(200, { 'Content-Type': 'application/vnd.kubernetes.protobuf' })
+          return res.end(bytes)
+        }
+        const body = object ?? discovery(path, this.port)
         if (body === undefined) return this.send(res, 404, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404, message: `${path} not found` })
         return this.send(res, 200, body)
       }
-      const write = { method: req.method ?? '', url: req.url ?? '', contentType: req.headers['content-type'] ?? '', body: Buffer.concat(chunks) }
+      const write = {
+        method: req.method ?? '', url: req.url ?? '', contentType: req.headers['content-type'] ?? '',
+        accept: req.headers.accept ?? '', body: Buffer.concat(chunks),
+      }
       this.writes.push(write)
       try {
-        this.send(res, 201, this.reply(write))
+        const reply = this.reply(write)
+        if (reply.protobuf === undefined) return this.send(res, reply.code, reply.object)
+        res.writeHead(reply.code, { 'Content-Type': 'application/vnd.kubernetes.protobuf' })
+        res.end(reply.protobuf)
       } catch (err) {
         // Reported to kubectl (and so to the test) as a 400, never swallowed.
         this.send(res, 400, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'BadRequest', code: 400, message: String(err) })

@@ -3,7 +3,7 @@
 // NotEncodableError: losing data silently in a response is worse than answering in JSON.
 import protobuf from 'protobufjs'
 import type { FieldBase, Type, Writer } from 'protobufjs'
-import { isSpecialType, NotEncodableError, specialFromJson } from './special-types.js'
+import { NotEncodableError, specialFromJson, specialName } from './special-types.js'
 
 const int32Min = -(2 ** 31)
 const int32Max = 2 ** 31 - 1
@@ -21,8 +21,9 @@ export function encodeMessage(type: Type, value: unknown, path: string, options:
 }
 
 function writeMessage(type: Type, value: unknown, writer: Writer, path: string, options: EncodeOptions): void {
-  if (isSpecialType(type.fullName)) {
-    const fields = specialFromJson(type.fullName, value, path)
+  const special = specialName(type)
+  if (special !== null) {
+    const fields = specialFromJson(special, value, path)
     if (fields !== undefined) writeFields(type, fields, writer, path, new Set())
     return
   }

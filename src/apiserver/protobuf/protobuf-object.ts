@@ -5,12 +5,11 @@ import { verifyEnabled } from '../../util/index.js'
 import { readEnvelope, writeEnvelope } from './envelope.js'
 import { encodeMessage } from './json-to-wire.js'
 import { k8sSchema, kindKey } from './k8s-schema.js'
+import { protobufMediaType } from './media-type.js'
 import { ProtobufBodyError } from './protobuf-body-error.js'
 import { NotEncodableError } from './special-types.js'
 import { decodeMessage } from './wire-to-json.js'
 import type { UnknownFieldPolicy } from './wire-to-json.js'
-
-export const protobufMediaType = 'application/vnd.kubernetes.protobuf'
 
 export interface DecodeOptions {
   /** A field number the schema lacks: 'fail' throws ProtobufBodyError (the default under

@@ -22,8 +22,17 @@ const intOrString = '.k8s.intstr.IntOrString'
 const fieldsV1 = '.k8s.meta.v1.FieldsV1'
 const specialNames: ReadonlySet<string> = new Set([time, microTime, quantity, intOrString, fieldsV1])
 
-export function isSpecialType(fullName: string): boolean {
-  return specialNames.has(fullName)
+// protobufjs computes Type#fullName by walking the parents on every read: cache the answer.
+const specialCache = new WeakMap<object, string | null>()
+
+/** The full name of a special type (".k8s.meta.v1.Time"), or null for an ordinary message. */
+export function specialName(type: { readonly fullName: string }): string | null {
+  let name = specialCache.get(type)
+  if (name === undefined) {
+    name = specialNames.has(type.fullName) ? type.fullName : null
+    specialCache.set(type, name)
+  }
+  return name
 }
 
 // Years 0001..9999, the range RFC 3339 (and Go's formatter, for what clients send) can express.

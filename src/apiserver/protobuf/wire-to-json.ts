@@ -7,7 +7,7 @@
 import protobuf from 'protobufjs'
 import type { FieldBase, Reader, Type } from 'protobufjs'
 import { ProtobufBodyError } from './protobuf-body-error.js'
-import { isSpecialType, specialToJson } from './special-types.js'
+import { specialName, specialToJson } from './special-types.js'
 
 export type UnknownFieldPolicy = 'fail' | 'skip'
 
@@ -43,7 +43,8 @@ export function decodeMessage(type: Type, bytes: Uint8Array, ctx: DecodeContext,
     }
     readField(field, wireType, reader, out, ctx, join(path, field.name), depth)
   }
-  if (isSpecialType(type.fullName)) return specialToJson(type.fullName, out)
+  const special = specialName(type)
+  if (special !== null) return specialToJson(special, out)
   if (type.options?.['(slice)'] === true) return out['items'] ?? []
   return out
 }

@@ -43,6 +43,17 @@ export const kubectlCases: readonly KubectlCase[] = [
   { name: 'clusterrole-nonresource', args: ['create', 'clusterrole', 'cr2', '--verb=get', '--non-resource-url=/healthz'], dryRun: true },
   { name: 'rolebinding', args: ['create', 'rolebinding', 'rb1', '--role=r1', '--user=alice', '--serviceaccount=ns1:sa1', '--group=devs'], dryRun: true },
   { name: 'clusterrolebinding', args: ['create', 'clusterrolebinding', 'crb1', '--clusterrole=cr1', '--user=bob'], dryRun: true },
+  { name: 'service-nodeport', args: ['create', 'service', 'nodeport', 'svc2', '--tcp=5678:8080', '--node-port=30080'], dryRun: true },
+  { name: 'service-loadbalancer', args: ['create', 'service', 'loadbalancer', 'svc3', '--tcp=80'], dryRun: true },
+  { name: 'service-externalname', args: ['create', 'service', 'externalname', 'svc4', '--external-name=example.com'], dryRun: true },
+  { name: 'secret-docker-registry', args: ['create', 'secret', 'docker-registry', 's2', '--docker-server=r.example.com', '--docker-username=u', '--docker-password=p'], dryRun: true },
+  { name: 'pdb-percent', args: ['create', 'poddisruptionbudget', 'pdb1', '--selector=app=web', '--min-available=50%'], dryRun: true },
+  { name: 'pdb-count', args: ['create', 'poddisruptionbudget', 'pdb2', '--selector=app=web', '--max-unavailable=0'], dryRun: true },
+  {
+    name: 'ingress',
+    args: ['create', 'ingress', 'ing1', '--class=nginx', '--rule=foo.com/=svc1:80,tls=cert1', '--rule=bar.com/api*=svc2:https', '--default-backend=svc3:8080', '--annotation=a=b'],
+    dryRun: true,
+  },
   { name: 'quota', args: ['create', 'quota', 'q1', '--hard=cpu=2,memory=1Gi,pods=10', '--scopes=BestEffort'], dryRun: true },
   { name: 'priorityclass', args: ['create', 'priorityclass', 'pc1', '--value=1000', '--description=high', '--preemption-policy=Never'], dryRun: true },
   // Go's JSON form of these, nulls left out: TokenRequestStatus.token and SubjectAccessReviewStatus
