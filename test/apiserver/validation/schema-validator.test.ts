@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadKubernetesSchemas } from '../../../src/apiserver/openapi/index.js'
-import { SchemaValidator } from '../../../src/apiserver/validation/index.js'
+import { findDuplicateFields, SchemaValidator } from '../../../src/apiserver/validation/index.js'
 
 const kubectl = '/usr/lib/google-cloud-sdk/bin/kubectl.1.32'
 const validator = new SchemaValidator(await loadKubernetesSchemas())
@@ -103,6 +103,17 @@ test('unknown fields: Strict fails, Warn warns, Ignore is silent; all three drop
   assert.equal('foo' in kept.spec, false)
   assert.deepEqual(kept.spec.template.spec.containers[0], { name: 'a', image: 'b' })
   assert.equal('foo' in (obj.spec as Record<string, unknown>), true, 'the input is not mutated')
+})
+
+test('duplicate fields from the raw body join the unknown ones', () => {
+  const raw = '{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},"spec":{"replicas":1,"replicas":2,"foo":1}}'
+  const dups = findDuplicateFields(raw)
+  const strict = validator.validate('apps/v1', 'Deployment', JSON.parse(raw), 'Strict', dups)
+  assert.equal(strict.strictError, 'strict decoding error: unknown field "spec.foo", duplicate field "spec.replicas"')
+  const warn = validator.validate('apps/v1', 'Deployment', JSON.parse(raw), 'Warn', dups)
+  assert.deepEqual(warn.warnings, ['unknown field "spec.foo"', 'duplicate field "spec.replicas"'])
+  const noSchema = validator.validate('example.com/v1', 'Nothing', {}, 'Strict', ['a'])
+  assert.equal(noSchema.strictError, 'strict decoding error: duplicate field "a"')
 })
 
 test('causes use the real server wording', () => {
