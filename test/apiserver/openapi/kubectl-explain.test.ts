@@ -38,23 +38,24 @@ test('kubectl explain prints the real field docs from /openapi/v3', { skip }, as
   }
 })
 
-test('kubectl apply of an existing object: server-side validation is trusted, /openapi/v2 is never needed', { skip }, async () => {
-  const spec = (image: string, replicas: number): object => ({
+test('kubectl apply of an existing object: validation left to the server, list merge keys from kubectl\'s own types', { skip }, async () => {
+  const spec = (containers: object[], replicas: number): object => ({
     replicas,
     selector: { matchLabels: { app: 'web' } },
-    template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image }] } },
+    template: { metadata: { labels: { app: 'web' } }, spec: { containers } },
   })
-  const applied = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'default' }, spec: spec('nginx:1', 1) }
+  const base = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'default' } }
+  const before = { ...base, spec: spec([{ name: 'c', image: 'nginx:1' }, { name: 'sidecar', image: 'envoy:1' }], 1) }
   const existing = {
-    ...applied,
-    metadata: { ...applied.metadata, uid: 'u1', resourceVersion: '5', annotations: { 'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify(applied) } },
+    ...before,
+    metadata: { ...base.metadata, uid: 'u1', resourceVersion: '5', annotations: { 'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify(before) } },
   }
   const objects = new Map([['/apis/apps/v1/namespaces/default/deployments/web', existing]])
   const server = new KubectlFakeServer(new OpenApiBuilder(catalog, () => served, () => new Map()), served, objects)
   await server.start()
   try {
     const file = join(server.home, 'web.json')
-    writeFileSync(file, JSON.stringify({ ...applied, spec: spec('nginx:2', 3) }))
+    writeFileSync(file, JSON.stringify({ ...base, spec: spec([{ name: 'c', image: 'nginx:2' }], 3) }))
     const out = await server.run(['apply', '-f', file])
     assert.equal(out.code, 0, out.stderr)
     assert.match(out.stdout, /deployment\.apps\/web configured/)
@@ -62,7 +63,12 @@ test('kubectl apply of an existing object: server-side validation is trusted, /o
     assert.ok(patch, 'kubectl sent a PATCH')
     assert.match(patch.url, /fieldValidation=Strict/, 'kubectl found the fieldValidation parameter and left validation to the server')
     assert.equal(patch.contentType, 'application/strategic-merge-patch+json')
-    assert.equal(server.requests.some((r) => r.url.startsWith('/openapi/v2')), false)
+    // The dropped sidecar is deleted by merge key, not left behind by an atomic list.
+    const body = JSON.parse(patch.body) as { spec: { template: { spec: Record<string, unknown> } } }
+    assert.deepEqual(body.spec.template.spec['$setElementOrder/containers'], [{ name: 'c' }])
+    assert.deepEqual(body.spec.template.spec.containers, [{ image: 'nginx:2', name: 'c' }, { $patch: 'delete', name: 'sidecar' }])
+    const v2 = server.requests.filter((r) => r.url.startsWith('/openapi/v2'))
+    assert.ok(v2.every((r) => r.accept.startsWith('application/com.github.proto-openapi.spec.v2')), 'kubectl asks v2 only in protobuf')
   } finally {
     await server.close()
   }
