@@ -139,6 +139,11 @@ export class SchemaValidator {
     this.compiled.delete(key)
   }
 
+  /** Compiles a kind's validator ahead of its first request (the first compile of a big kind takes ~1 s). */
+  warm(apiVersion: string, kind: string): boolean {
+    return this.validator(gvkKey(apiVersion, kind)) !== undefined
+  }
+
   /** True when the kind has a schema (built-in or custom); others pass unchecked. */
   hasSchema(apiVersion: string, kind: string): boolean {
     const key = gvkKey(apiVersion, kind)

@@ -59,6 +59,40 @@ const inlineSamples: Array<[string, Record<string, unknown>]> = [
   ['networking.k8s.io/v1', { kind: 'NetworkPolicy', metadata: meta, spec: { podSelector: selector, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: {} }], ports: [{ port: 80 }] }] } }],
   ['rbac.authorization.k8s.io/v1', { kind: 'Role', metadata: meta, rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] }] }],
   ['rbac.authorization.k8s.io/v1', { kind: 'ClusterRole', metadata: { name: 'cr' }, rules: [{ nonResourceURLs: ['/healthz'], verbs: ['get'] }] }],
+  [
+    'apiextensions.k8s.io/v1',
+    {
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'widgets.example.com' },
+      spec: {
+        group: 'example.com',
+        scope: 'Namespaced',
+        names: { plural: 'widgets', singular: 'widget', kind: 'Widget', shortNames: ['wd'] },
+        versions: [
+          {
+            name: 'v1',
+            served: true,
+            storage: true,
+            subresources: { status: {} },
+            additionalPrinterColumns: [{ name: 'Size', type: 'integer', jsonPath: '.spec.size' }],
+            schema: {
+              openAPIV3Schema: {
+                type: 'object',
+                properties: {
+                  spec: {
+                    type: 'object',
+                    required: ['size'],
+                    properties: { size: { type: 'integer', minimum: 1, default: 3 }, port: { 'x-kubernetes-int-or-string': true }, cfg: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+                    'x-kubernetes-validations': [{ rule: 'self.size < 10', message: 'too big' }],
+                  },
+                },
+              },
+            },
+          },
+        ],
+      },
+    },
+  ],
 ]
 
 test('realistic samples of every served kind validate with no cause and no unknown field', { skip: !existsSync(kubectl) && 'kubectl 1.32 not installed' }, () => {
@@ -137,6 +171,8 @@ test('int-or-string and quantities accept both JSON types, nothing else', () => 
 })
 
 test('kinds with no schema pass unchecked', () => {
+  assert.equal(validator.warm('route.openshift.io/v1', 'Route'), false)
+  assert.equal(validator.warm('v1', 'Service'), true)
   const r = validator.validate('route.openshift.io/v1', 'Route', { spec: { anything: 1 } }, 'Strict')
   assert.deepEqual([r.causes, r.unknownFields], [[], []])
 })
