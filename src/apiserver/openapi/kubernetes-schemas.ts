@@ -118,6 +118,7 @@ function addGvk(schema: JsonSchema, apiVersion: string, kind: string): void {
   schema['x-kubernetes-group-version-kind'] = [{ group, version, kind }]
 }
 
+// The one load of this process; set on first call and never cleared (the package cannot change under us).
 let cached: Promise<SchemaCatalog> | undefined
 
 /** Loads (once per process) the built-in Kubernetes definitions. */

@@ -20,6 +20,18 @@ interface Built {
   v2: object | undefined
 }
 
+/**
+ * What to answer on GET /openapi/v2 for an Accept header: JSON when the client takes JSON,
+ * otherwise 406. kubectl 1.32 asks v2 only in protobuf
+ * (application/com.github.proto-openapi.spec.v2@v1.0+protobuf) and fails on a JSON body
+ * ("proto: cannot parse invalid wire-format data"); with real v3 documents it never asks v2.
+ */
+export function openApiV2Answer(accept: string | undefined): 'json' | 'not-acceptable' {
+  if (accept === undefined || accept === '') return 'json'
+  const types = accept.split(',').map((t) => (t.split(';')[0] ?? '').trim().toLowerCase())
+  return types.some((t) => t === 'application/json' || t === '*/*' || t === 'application/*') ? 'json' : 'not-acceptable'
+}
+
 export class OpenApiBuilder {
   /** The documents of the current resources and CRDs; undefined after invalidate(). */
   private built: Built | undefined

@@ -68,12 +68,13 @@ function response(style: DocStyle, schema: JsonSchema, codes: string[]): Operati
   return { responses: out }
 }
 
-const patchTypes = [
-  'application/json-patch+json',
-  'application/merge-patch+json',
-  'application/strategic-merge-patch+json',
-  'application/apply-patch+yaml',
-]
+// Strategic merge patch is deliberately not advertised. kubectl computes a client-side apply
+// patch from the v3 schema only when the patch operation lists SMP, and then takes list merge
+// keys from x-kubernetes-patch-merge-key, which kubernetes-models does not ship: lists such as
+// containers would be treated as atomic and a container removed from a manifest would stay.
+// Without SMP here kubectl falls back to its compiled-in types (right merge keys) for built-in
+// kinds and to JSON merge patch for others (kubectl apply/patcher.go). The server still accepts SMP.
+const patchTypes = ['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml']
 
 interface Target {
   r: ServedResource

@@ -112,6 +112,14 @@ function prune(root: unknown, pointers: string[]): unknown {
   return copy
 }
 
+/** Unknown and duplicate fields become a Strict error, Warn warnings, or nothing. */
+function decodingProblems(result: SchemaValidation, duplicateFields: string[], mode: FieldValidation): SchemaValidation {
+  const problems = [...result.unknownFields.map((f) => `unknown field "${f}"`), ...duplicateFields.map((f) => `duplicate field "${f}"`)]
+  if (problems.length > 0 && mode === 'Strict') result.strictError = `strict decoding error: ${problems.join(', ')}`
+  if (mode === 'Warn') result.warnings = problems
+  return result
+}
+
 export class SchemaValidator {
   private readonly ajv: Ajv
   /** Compiled validators by gvkKey; cleared for a kind when its custom schema changes. */
@@ -131,16 +139,25 @@ export class SchemaValidator {
     this.compiled.delete(key)
   }
 
+  /** Compiles a kind's validator ahead of its first request (the first compile of a big kind takes ~1 s). */
+  warm(apiVersion: string, kind: string): boolean {
+    return this.validator(gvkKey(apiVersion, kind)) !== undefined
+  }
+
   /** True when the kind has a schema (built-in or custom); others pass unchecked. */
   hasSchema(apiVersion: string, kind: string): boolean {
     const key = gvkKey(apiVersion, kind)
     return this.custom.has(key) || this.catalog.kinds.has(key)
   }
 
-  validate(apiVersion: string, kind: string, object: unknown, mode: FieldValidation): SchemaValidation {
+  /**
+   * Validates `object` of a kind. `duplicateFields` are the paths findDuplicateFields() found
+   * in the raw body; they are reported like unknown fields.
+   */
+  validate(apiVersion: string, kind: string, object: unknown, mode: FieldValidation, duplicateFields: string[] = []): SchemaValidation {
     const key = gvkKey(apiVersion, kind)
     const fn = this.validator(key)
-    if (fn === undefined) return { causes: [], warnings: [], unknownFields: [], object }
+    if (fn === undefined) return decodingProblems({ causes: [], warnings: [], unknownFields: [], object }, duplicateFields, mode)
     const input = this.custom.has(key) ? object : dropNulls(object)
     fn(input)
     const unknownPointers: string[] = []
@@ -154,12 +171,7 @@ export class SchemaValidator {
       if (cause !== undefined && !causes.some((c) => c.field === cause.field && c.message === cause.message)) causes.push(cause)
     }
     const unknownFields = unknownPointers.map(fieldPath)
-    const result: SchemaValidation = { causes, warnings: [], unknownFields, object: prune(input, unknownPointers) }
-    if (unknownFields.length > 0 && mode === 'Strict') {
-      result.strictError = `strict decoding error: ${unknownFields.map((f) => `unknown field "${f}"`).join(', ')}`
-    }
-    if (mode === 'Warn') result.warnings = unknownFields.map((f) => `unknown field "${f}"`)
-    return result
+    return decodingProblems({ causes, warnings: [], unknownFields, object: prune(input, unknownPointers) }, duplicateFields, mode)
   }
 
   private validator(key: string): ValidateFunction | undefined {

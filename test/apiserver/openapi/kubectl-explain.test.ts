@@ -3,68 +3,25 @@
 // whether the documents carry the real schemas (descriptions, types, x-kubernetes-group-version-kind).
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { execFile } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
+import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { loadKubernetesSchemas, OpenApiBuilder, type ServedResource } from '../../../src/apiserver/openapi/index.js'
+import { KubectlFakeServer, kubectl132 } from '../../support/openapi-kubectl-server.js'
 
-const kubectl = '/usr/lib/google-cloud-sdk/bin/kubectl.1.32'
 const verbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch']
 const served: ServedResource[] = [
   { group: 'apps', version: 'v1', resource: 'deployments', kind: 'Deployment', namespaced: true, verbs, subresources: ['status', 'scale'] },
   { group: '', version: 'v1', resource: 'configmaps', kind: 'ConfigMap', namespaced: true, verbs, subresources: [] },
+  { group: '', version: 'v1', resource: 'namespaces', kind: 'Namespace', namespaced: false, verbs, subresources: [] },
 ]
+const skip = !existsSync(kubectl132) && 'kubectl 1.32 not installed'
+const catalog = await loadKubernetesSchemas()
 
-function discovery(path: string): object | undefined {
-  if (path === '/api') return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [] }
-  if (path === '/apis') {
-    const gv = { groupVersion: 'apps/v1', version: 'v1' }
-    return { kind: 'APIGroupList', apiVersion: 'v1', groups: [{ name: 'apps', versions: [gv], preferredVersion: gv }] }
-  }
-  const gv = path === '/api/v1' ? 'v1' : path === '/apis/apps/v1' ? 'apps/v1' : undefined
-  if (gv === undefined) return undefined
-  const resources = served
-    .filter((r) => (r.group === '' ? r.version : `${r.group}/${r.version}`) === gv)
-    .map((r) => ({ name: r.resource, singularName: r.kind.toLowerCase(), namespaced: r.namespaced, kind: r.kind, verbs: r.verbs }))
-  return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: gv, resources }
-}
-
-async function startServer(builder: OpenApiBuilder): Promise<{ server: Server; url: string }> {
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://x')
-    let body: object | undefined
-    if (url.pathname === '/version') body = { major: '1', minor: '32', gitVersion: 'v1.32.4', platform: 'linux/amd64' }
-    else if (url.pathname === '/openapi/v3') body = builder.v3Index()
-    else if (url.pathname.startsWith('/openapi/v3/')) body = builder.v3Document(url.pathname.slice('/openapi/v3/'.length))
-    else if (url.pathname === '/openapi/v2') body = builder.v2Document()
-    else body = discovery(url.pathname)
-    if (body === undefined) {
-      res.writeHead(404, { 'content-type': 'application/json' }).end('{"kind":"Status","code":404}')
-      return
-    }
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body))
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }
-}
-
-function run(args: string[], home: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(kubectl, args, { env: { PATH: process.env.PATH ?? '', HOME: home, KUBECONFIG: join(home, 'none') }, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : 1, stdout, stderr })
-    })
-  })
-}
-
-test('kubectl explain prints the real field docs from /openapi/v3', { skip: !existsSync(kubectl) && 'kubectl 1.32 not installed' }, async () => {
-  const builder = new OpenApiBuilder(await loadKubernetesSchemas(), () => served, () => new Map())
-  const { server, url } = await startServer(builder)
-  const home = mkdtempSync(join(tmpdir(), 'explain-'))
+test('kubectl explain prints the real field docs from /openapi/v3', { skip }, async () => {
+  const server = new KubectlFakeServer(new OpenApiBuilder(catalog, () => served, () => new Map()), served)
+  await server.start()
   try {
-    const out = await run(['--server', url, '--cache-dir', join(home, 'cache'), 'explain', 'deployment.spec.strategy'], home)
+    const out = await server.run(['explain', 'deployment.spec.strategy'])
     assert.equal(out.code, 0, out.stderr)
     assert.match(out.stdout, /GROUP:\s+apps/)
     assert.match(out.stdout, /KIND:\s+Deployment/)
@@ -72,12 +29,62 @@ test('kubectl explain prints the real field docs from /openapi/v3', { skip: !exi
     assert.match(out.stdout, /The deployment strategy to use to replace existing pods with new ones\./)
     assert.match(out.stdout, /rollingUpdate\s+<RollingUpdateDeployment>/)
     assert.match(out.stdout, /type\s+<string>\s+enum: Recreate, RollingUpdate/)
-    const replicas = await run(['--server', url, '--cache-dir', join(home, 'cache'), 'explain', 'deployment.spec.replicas'], home)
+    const replicas = await server.run(['explain', 'deployment.spec.replicas'])
     assert.match(replicas.stdout, /FIELD: replicas <integer>/)
-    const cm = await run(['--server', url, '--cache-dir', join(home, 'cache'), 'explain', 'configmap.data'], home)
+    const cm = await server.run(['explain', 'configmap.data'])
     assert.match(cm.stdout, /FIELD: data <map\[string\]string>/)
   } finally {
-    server.close()
-    rmSync(home, { recursive: true, force: true })
+    await server.close()
+  }
+})
+
+test('kubectl apply of an existing object: validation left to the server, list merge keys from kubectl\'s own types', { skip }, async () => {
+  const spec = (containers: object[], replicas: number): object => ({
+    replicas,
+    selector: { matchLabels: { app: 'web' } },
+    template: { metadata: { labels: { app: 'web' } }, spec: { containers } },
+  })
+  const base = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'default' } }
+  const before = { ...base, spec: spec([{ name: 'c', image: 'nginx:1' }, { name: 'sidecar', image: 'envoy:1' }], 1) }
+  const existing = {
+    ...before,
+    metadata: { ...base.metadata, uid: 'u1', resourceVersion: '5', annotations: { 'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify(before) } },
+  }
+  const objects = new Map([['/apis/apps/v1/namespaces/default/deployments/web', existing]])
+  const server = new KubectlFakeServer(new OpenApiBuilder(catalog, () => served, () => new Map()), served, objects)
+  await server.start()
+  try {
+    const file = join(server.home, 'web.json')
+    writeFileSync(file, JSON.stringify({ ...base, spec: spec([{ name: 'c', image: 'nginx:2' }], 3) }))
+    const out = await server.run(['apply', '-f', file])
+    assert.equal(out.code, 0, out.stderr)
+    assert.match(out.stdout, /deployment\.apps\/web configured/)
+    const patch = server.requests.find((r) => r.method === 'PATCH')
+    assert.ok(patch, 'kubectl sent a PATCH')
+    assert.match(patch.url, /fieldValidation=Strict/, 'kubectl found the fieldValidation parameter and left validation to the server')
+    assert.equal(patch.contentType, 'application/strategic-merge-patch+json')
+    // The dropped sidecar is deleted by merge key, not left behind by an atomic list.
+    const body = JSON.parse(patch.body) as { spec: { template: { spec: Record<string, unknown> } } }
+    assert.deepEqual(body.spec.template.spec['$setElementOrder/containers'], [{ name: 'c' }])
+    assert.deepEqual(body.spec.template.spec.containers, [{ image: 'nginx:2', name: 'c' }, { $patch: 'delete', name: 'sidecar' }])
+    const v2 = server.requests.filter((r) => r.url.startsWith('/openapi/v2'))
+    assert.ok(v2.every((r) => r.accept.startsWith('application/com.github.proto-openapi.spec.v2')), 'kubectl asks v2 only in protobuf')
+  } finally {
+    await server.close()
+  }
+})
+
+test('/openapi/v2 answers JSON only to clients that take JSON (kubectl asks protobuf and gets 406)', { skip }, async () => {
+  const server = new KubectlFakeServer(new OpenApiBuilder(catalog, () => served, () => new Map()), served)
+  await server.start()
+  try {
+    const json = await fetch(`${server.url}/openapi/v2`, { headers: { accept: 'application/json' } })
+    assert.equal(json.status, 200)
+    assert.equal(((await json.json()) as { swagger: string }).swagger, '2.0')
+    const proto = await fetch(`${server.url}/openapi/v2`, { headers: { accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf' } })
+    assert.equal(proto.status, 406)
+    await proto.arrayBuffer()
+  } finally {
+    await server.close()
   }
 })

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadKubernetesSchemas } from '../../../src/apiserver/openapi/index.js'
-import { SchemaValidator } from '../../../src/apiserver/validation/index.js'
+import { findDuplicateFields, SchemaValidator } from '../../../src/apiserver/validation/index.js'
 
 const kubectl = '/usr/lib/google-cloud-sdk/bin/kubectl.1.32'
 const validator = new SchemaValidator(await loadKubernetesSchemas())
@@ -59,6 +59,40 @@ const inlineSamples: Array<[string, Record<string, unknown>]> = [
   ['networking.k8s.io/v1', { kind: 'NetworkPolicy', metadata: meta, spec: { podSelector: selector, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: {} }], ports: [{ port: 80 }] }] } }],
   ['rbac.authorization.k8s.io/v1', { kind: 'Role', metadata: meta, rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] }] }],
   ['rbac.authorization.k8s.io/v1', { kind: 'ClusterRole', metadata: { name: 'cr' }, rules: [{ nonResourceURLs: ['/healthz'], verbs: ['get'] }] }],
+  [
+    'apiextensions.k8s.io/v1',
+    {
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'widgets.example.com' },
+      spec: {
+        group: 'example.com',
+        scope: 'Namespaced',
+        names: { plural: 'widgets', singular: 'widget', kind: 'Widget', shortNames: ['wd'] },
+        versions: [
+          {
+            name: 'v1',
+            served: true,
+            storage: true,
+            subresources: { status: {} },
+            additionalPrinterColumns: [{ name: 'Size', type: 'integer', jsonPath: '.spec.size' }],
+            schema: {
+              openAPIV3Schema: {
+                type: 'object',
+                properties: {
+                  spec: {
+                    type: 'object',
+                    required: ['size'],
+                    properties: { size: { type: 'integer', minimum: 1, default: 3 }, port: { 'x-kubernetes-int-or-string': true }, cfg: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+                    'x-kubernetes-validations': [{ rule: 'self.size < 10', message: 'too big' }],
+                  },
+                },
+              },
+            },
+          },
+        ],
+      },
+    },
+  ],
 ]
 
 test('realistic samples of every served kind validate with no cause and no unknown field', { skip: !existsSync(kubectl) && 'kubectl 1.32 not installed' }, () => {
@@ -105,6 +139,17 @@ test('unknown fields: Strict fails, Warn warns, Ignore is silent; all three drop
   assert.equal('foo' in (obj.spec as Record<string, unknown>), true, 'the input is not mutated')
 })
 
+test('duplicate fields from the raw body join the unknown ones', () => {
+  const raw = '{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},"spec":{"replicas":1,"replicas":2,"foo":1}}'
+  const dups = findDuplicateFields(raw)
+  const strict = validator.validate('apps/v1', 'Deployment', JSON.parse(raw), 'Strict', dups)
+  assert.equal(strict.strictError, 'strict decoding error: unknown field "spec.foo", duplicate field "spec.replicas"')
+  const warn = validator.validate('apps/v1', 'Deployment', JSON.parse(raw), 'Warn', dups)
+  assert.deepEqual(warn.warnings, ['unknown field "spec.foo"', 'duplicate field "spec.replicas"'])
+  const noSchema = validator.validate('example.com/v1', 'Nothing', {}, 'Strict', ['a'])
+  assert.equal(noSchema.strictError, 'strict decoding error: duplicate field "a"')
+})
+
 test('causes use the real server wording', () => {
   const r = validator.validate('apps/v1', 'Deployment', deployment({ replicas: 'x', strategy: { type: 'Sometimes' }, selector: undefined }), 'Strict')
   assert.deepEqual(r.causes, [
@@ -126,6 +171,8 @@ test('int-or-string and quantities accept both JSON types, nothing else', () => 
 })
 
 test('kinds with no schema pass unchecked', () => {
+  assert.equal(validator.warm('route.openshift.io/v1', 'Route'), false)
+  assert.equal(validator.warm('v1', 'Service'), true)
   const r = validator.validate('route.openshift.io/v1', 'Route', { spec: { anything: 1 } }, 'Strict')
   assert.deepEqual([r.causes, r.unknownFields], [[], []])
 })
