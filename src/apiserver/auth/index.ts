@@ -31,8 +31,8 @@ export {
   RbacAuthorizer,
   type NonResourceRule,
   type ResourceRule,
-  type Subject,
   type SubjectRules,
 } from './rbac-authorizer.js'
 export { aggregateClusterRoles, effectiveClusterRoleRules, selectorMatches, type LabelSelector } from './aggregate-cluster-roles.js'
 export { bootstrapPolicy } from './bootstrap-policy.js'
+export type { Subject } from './subject-index.js'
