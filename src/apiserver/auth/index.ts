@@ -24,6 +24,12 @@ export {
   type TokenRequestSpec,
 } from './service-account-tokens.js'
 export { OidcAuthenticator, type OidcOptions } from './oidc-authenticator.js'
+export {
+  RequestAuthenticator,
+  bearerToken,
+  type RequestAuthenticatorOptions,
+  type RequestCredentials,
+} from './request-authenticator.js'
 export { impersonate, type ImpersonationHeaders } from './impersonate.js'
 export { forbiddenMessage, nonResourceAttributes, resourceAttributes, type Attributes, type Decision } from './attributes.js'
 export { compileRule, ruleAllows, type CompiledRule, type PolicyRule } from './policy-rule.js'
