@@ -41,4 +41,13 @@ export {
 } from './rbac-authorizer.js'
 export { aggregateClusterRoles, effectiveClusterRoleRules, selectorMatches, type LabelSelector } from './aggregate-cluster-roles.js'
 export { bootstrapPolicy } from './bootstrap-policy.js'
+export {
+  accessReviewAttributes,
+  accessReviewStatus,
+  rulesReviewStatus,
+  selfSubjectReviewStatus,
+  subjectAccessReviewUser,
+  type AccessReviewSpec,
+  type AccessReviewStatus,
+} from './access-review.js'
 export type { Subject } from './subject-index.js'
