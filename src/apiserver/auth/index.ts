@@ -24,6 +24,12 @@ export {
   type TokenRequestSpec,
 } from './service-account-tokens.js'
 export { OidcAuthenticator, type OidcOptions } from './oidc-authenticator.js'
+export {
+  RequestAuthenticator,
+  bearerToken,
+  type RequestAuthenticatorOptions,
+  type RequestCredentials,
+} from './request-authenticator.js'
 export { impersonate, type ImpersonationHeaders } from './impersonate.js'
 export { forbiddenMessage, nonResourceAttributes, resourceAttributes, type Attributes, type Decision } from './attributes.js'
 export { compileRule, ruleAllows, type CompiledRule, type PolicyRule } from './policy-rule.js'
@@ -31,8 +37,17 @@ export {
   RbacAuthorizer,
   type NonResourceRule,
   type ResourceRule,
-  type Subject,
   type SubjectRules,
 } from './rbac-authorizer.js'
 export { aggregateClusterRoles, effectiveClusterRoleRules, selectorMatches, type LabelSelector } from './aggregate-cluster-roles.js'
 export { bootstrapPolicy } from './bootstrap-policy.js'
+export {
+  accessReviewAttributes,
+  accessReviewStatus,
+  rulesReviewStatus,
+  selfSubjectReviewStatus,
+  subjectAccessReviewUser,
+  type AccessReviewSpec,
+  type AccessReviewStatus,
+} from './access-review.js'
+export type { Subject } from './subject-index.js'

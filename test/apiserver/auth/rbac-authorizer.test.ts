@@ -218,6 +218,8 @@ describe('RbacAuthorizer reasons and changes', () => {
     ])
     assert.equal(rbac.authorize(attrs(users.localSa, 'get', 'pods', 'dev', 'p')).allowed, false)
     assert.equal(rbac.authorize(attrs(users.localSa, 'get', 'pods', '', '')).allowed, false)
+    // Not even a user whose name is the service-account form with an empty namespace.
+    assert.equal(rbac.authorize(attrs(user('system:serviceaccount::builder'), 'get', 'pods', '', '')).allowed, false)
   })
 
   it('unknown kinds are refused, not silently indexed', () => {
