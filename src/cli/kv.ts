@@ -5,6 +5,7 @@ import type { DeleteRangeRequest, PutRequest, RangeRequest, SortOrder, SortTarge
 import { formatLeaseId, integerFlag, parseLeaseId, type Parsed } from './args.js'
 import { defineCommand } from './command.js'
 import { UsageError } from './errors.js'
+import { objectTable, parseObjectFormat, printObjects, valueSummary } from './objects-output.js'
 import { jsonDelete, jsonPut, jsonRange } from './output.js'
 import { readAllStdin } from './stdin.js'
 
@@ -150,8 +151,9 @@ export const getCommand = defineCommand({
   name: 'get',
   usage: 'get [options] <key> [range_end]',
   summary: 'Gets the key or a range of keys',
-  options: getOptions,
+  options: { ...getOptions, output: { type: 'string', short: 'o' } },
   flags: [
+    '-o, --output=FORMAT    decode stored Kubernetes objects and print them as json or yaml (a List for several keys)',
     '--prefix               get keys with matching prefix',
     '--from-key             get keys that are greater than or equal to the given key (byte order)',
     '--limit=N              maximum number of results',
@@ -166,18 +168,25 @@ export const getCommand = defineCommand({
   async run(session, args) {
     const request = rangeRequest(args)
     const valueOnly = args.values['print-value-only'] === true
+    const objects = parseObjectFormat(args.values.output)
+    if (objects !== undefined && (request.keysOnly === true || request.countOnly === true)) {
+      throw new UsageError('-o json|yaml prints objects: it cannot go with --keys-only or --count-only')
+    }
     const store = await session.openStore('read')
     const response = await store.range(request)
     const out = session.out
+    if (objects !== undefined) return printObjects(out, response, objects, request.rangeEnd === undefined && request.prefix !== true)
     if (out.format === 'json') return out.json(jsonRange(response))
     if (out.format === 'table') {
       if (request.countOnly === true) return out.table(['count'], [[String(response.count)]])
-      if (valueOnly) return out.table(['value'], response.kvs.map((kv) => [out.cell(kv.value)]))
+      if (valueOnly) return out.table(['value'], response.kvs.map((kv) => [valueSummary(kv) ?? out.cell(kv.value)]))
       const withValue = request.keysOnly !== true
+      const asObjects = withValue ? objectTable(response.kvs) : undefined
+      if (asObjects !== undefined) return out.table(asObjects.header, asObjects.rows)
       const header = ['key', ...(withValue ? ['value'] : []), 'create revision', 'mod revision', 'version', 'lease']
       const rows = response.kvs.map((kv) => [
         out.cell(kv.key),
-        ...(withValue ? [out.cell(kv.value)] : []),
+        ...(withValue ? [valueSummary(kv) ?? out.cell(kv.value)] : []),
         String(kv.createRevision),
         String(kv.modRevision),
         String(kv.version),

@@ -115,6 +115,9 @@ export const reencryptCommand = defineCommand({
     '--prefix=P        only keys under this prefix',
     '--batch-keys=N    keys read per batch (default 256)',
     '--workers=N       re-seal on N worker threads (default 2; 0: on the main thread; kms configs always use 0)',
+    '',
+    'Prints the keys examined (live keys read, once each), rewritten (re-sealed under the current key),',
+    'skipped (already under it) and, if any, changed meanwhile (replaced by another writer first).',
   ],
   async run(session, { positionals, values }) {
     expectPositionals(positionals, 0, 0, 'reencrypt command does not accept arguments')
@@ -140,11 +143,26 @@ export const reencryptCommand = defineCommand({
     } finally {
       await pool?.close()
     }
+    const counts = reencryptCounts(progress)
     const out = session.out
-    if (out.format === 'json') return out.json(progress)
+    if (out.format === 'json') return out.json(counts)
     if (out.format === 'table') {
-      return out.table(['scanned', 'rewritten', 'raced'], [[String(progress.scanned), String(progress.rewritten), String(progress.raced)]])
+      return out.table(['examined', 'rewritten', 'skipped', 'changed meanwhile'], [[counts.examined, counts.rewritten, counts.skipped, counts.changedMeanwhile].map(String)])
     }
-    out.line(`reencrypted ${progress.rewritten} values (${progress.scanned} keys scanned, ${progress.raced} changed concurrently and already current)`)
+    out.line(
+      `examined ${counts.examined} keys: rewrote ${counts.rewritten} under the current key, skipped ${counts.skipped} already under it` +
+        (counts.changedMeanwhile > 0 ? `, ${counts.changedMeanwhile} rewritten by another writer meanwhile (also current now)` : ''),
+    )
   },
 })
+
+/**
+ * What a reencrypt run did, in the words its output uses. examined: live keys read, once each
+ * (a key created or deleted while the run goes may or may not be among them, so two runs over a
+ * store in use can differ); rewritten: values re-sealed under the current key; skipped: values
+ * already under it, left alone; changedMeanwhile: stale values another writer replaced before
+ * this run's compare-and-swap could (the newer write used the current key).
+ */
+function reencryptCounts(p: { scanned: number; rewritten: number; raced: number }): { examined: number; rewritten: number; skipped: number; changedMeanwhile: number } {
+  return { examined: p.scanned, rewritten: p.rewritten, skipped: p.scanned - p.rewritten - p.raced, changedMeanwhile: p.raced }
+}

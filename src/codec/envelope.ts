@@ -96,9 +96,30 @@ function stringField(w: WireWriter, field: number, value: string): void {
   w.string(value)
 }
 
+/**
+ * The header encryption at rest puts before a value (docs/encryption-format.md): `etch:enc:`,
+ * the provider, the layout version and, except for identity, the key (or kms provider) name. The
+ * codec only recognises it, to say why it cannot read such a value.
+ */
+const encryptedHeader = /^etch:enc:([a-z-]{1,16}):(v\d+):(?:([A-Za-z0-9][A-Za-z0-9._-]{0,63}):)?/
+
+/** Who encrypted `bytes`, when they start with an encryption header: "provider aesgcm, key "k1"". */
+export function encryptedBy(bytes: Uint8Array): string | undefined {
+  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 96)).toString('latin1')
+  const m = encryptedHeader.exec(head)
+  if (m === null) return undefined
+  const [, provider, , name] = m
+  if (name === undefined) return `provider ${provider ?? ''}`
+  return `provider ${provider ?? ''}, ${provider === 'kms' ? 'kms provider' : 'key'} "${name}"`
+}
+
 /** Parses the frame; raw and unknownFields are views of `bytes` (the caller decodes them right away). */
 export function decodeEnvelope(bytes: Uint8Array): Envelope {
   if (bytes.length < magic.length || magic.some((b, i) => bytes[i] !== b)) {
+    const by = encryptedBy(bytes)
+    if (by !== undefined) {
+      throw new CorruptValue(`the value is encrypted (${by}): read it through an encryption config that holds that key (etchctl --encryption-config, or openStore's transformer)`)
+    }
     throw new CorruptValue('missing the "etch\\0" magic prefix (not a value written by the codec)')
   }
   const r = new WireReader(bytes, magic.length)

@@ -9,6 +9,6 @@ export {
   type RegisteredKind,
 } from './kind-registry.js'
 export { CodecError } from './codec-error.js'
-export { magic, contentTypeMsgpack, contentTypeProtobuf } from './envelope.js'
+export { magic, contentTypeMsgpack, contentTypeProtobuf, encryptedBy } from './envelope.js'
 export { shippedProtoDir } from './proto-files.js'
 export type { DecodeContext, KubeObject, KubeObjectInput, ObjectFields, ObjectMeta, ObjectMetaInput, Stored } from './types.js'

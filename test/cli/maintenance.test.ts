@@ -101,9 +101,9 @@ test('reencrypt rewrites values under the new key; without --encryption-config i
   assert.match(refused.stderr, /^Error: reencrypt needs --encryption-config/)
   assert.equal(
     ok(await etchctl(['reencrypt', '--encryption-config', rotated, '--batch-keys', '2'], { env })).stdout,
-    'reencrypted 5 values (6 keys scanned, 0 changed concurrently and already current)\n',
+    'examined 6 keys: rewrote 5 under the current key, skipped 1 already under it\n',
   )
-  assert.deepEqual(JSON.parse(ok(await etchctl(['reencrypt', '--encryption-config', rotated, '-w', 'json'], { env })).stdout), { scanned: 6, rewritten: 0, raced: 0 })
+  assert.deepEqual(JSON.parse(ok(await etchctl(['reencrypt', '--encryption-config', rotated, '-w', 'json'], { env })).stdout), { examined: 6, rewritten: 0, skipped: 6, changedMeanwhile: 0 })
   assert.equal(ok(await etchctl(['--encryption-config', newOnly, 'get', '/secrets/s4', '--print-value-only'], { env })).stdout, 'secret 4\n')
   const wrongKey = await etchctl(['--encryption-config', oldOnly, 'get', '/secrets/s4'], { env })
   assert.equal(wrongKey.code, 1)
@@ -122,7 +122,7 @@ test('reencrypt on the main thread (--workers 0) gives the same result as on wor
   const ba = config('ba', 'KEY_B', 'KEY_A')
   const b = config('b', 'KEY_B')
   for (let i = 0; i < 4; i++) ok(await etchctl(['--encryption-config', a, 'put', `k${i}`, `v${i}`], { env }))
-  assert.deepEqual(JSON.parse(ok(await etchctl(['reencrypt', '--encryption-config', ba, '--workers', '0', '--prefix', 'k0', '-w', 'json'], { env })).stdout), { scanned: 1, rewritten: 1, raced: 0 })
-  assert.deepEqual(JSON.parse(ok(await etchctl(['reencrypt', '--encryption-config', ba, '--workers', '2', '-w', 'json'], { env })).stdout), { scanned: 4, rewritten: 3, raced: 0 })
+  assert.deepEqual(JSON.parse(ok(await etchctl(['reencrypt', '--encryption-config', ba, '--workers', '0', '--prefix', 'k0', '-w', 'json'], { env })).stdout), { examined: 1, rewritten: 1, skipped: 0, changedMeanwhile: 0 })
+  assert.deepEqual(JSON.parse(ok(await etchctl(['reencrypt', '--encryption-config', ba, '--workers', '2', '-w', 'json'], { env })).stdout), { examined: 4, rewritten: 3, skipped: 1, changedMeanwhile: 0 })
   for (let i = 0; i < 4; i++) assert.equal(ok(await etchctl(['--encryption-config', b, 'get', `k${i}`, '--print-value-only'], { env })).stdout, `v${i}\n`)
 })

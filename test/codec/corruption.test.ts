@@ -44,6 +44,15 @@ test('bad magic: empty, short, other prefixes, Kubernetes and JSON values', () =
   }
 })
 
+test('an encrypted value read without its key says so, naming the provider and key', () => {
+  const body = Buffer.from([0x00, 0xff, 0x10, 0x3a])
+  assertCodecError(Buffer.concat([Buffer.from('etch:enc:aesgcm:v1:k1:'), body]), /the value is encrypted \(provider aesgcm, key "k1"\): read it through an encryption config that holds that key/)
+  assertCodecError(Buffer.concat([Buffer.from('etch:enc:aesgcm-hkdf:v1:key2.b:'), body]), /encrypted \(provider aesgcm-hkdf, key "key2\.b"\)/)
+  assertCodecError(Buffer.concat([Buffer.from('etch:enc:kms:v1:vault:'), body]), /encrypted \(provider kms, kms provider "vault"\)/)
+  // Not a header: the usual message.
+  assertCodecError(Buffer.from('etch:enc:'), /magic/)
+})
+
 test('every truncation of a valid value fails typed (or, at the full length, decodes)', () => {
   for (const object of [pod, { ...pod, kind: 'Widget' }]) {
     const good = codec.encode(object as KubeObject)
