@@ -41,6 +41,7 @@ export {
 } from './rbac-authorizer.js'
 export { aggregateClusterRoles, effectiveClusterRoleRules, selectorMatches, type LabelSelector } from './aggregate-cluster-roles.js'
 export { bootstrapPolicy } from './bootstrap-policy.js'
+export { checkBindingEscalation, checkRoleEscalation, uncoveredRules } from './escalation.js'
 export {
   accessReviewAttributes,
   accessReviewStatus,

@@ -118,7 +118,7 @@ export class RbacAuthorizer {
   private allowedBy(a: Attributes, entries: readonly BindingEntry[] | undefined, dangling: BindingEntry[]): string | undefined {
     if (entries === undefined) return undefined
     for (const e of entries) {
-      const rules = this.rulesOfRole(e)
+      const rules = this.rulesOfRole(e.roleKind, e.roleKey, e.namespace)
       if (rules === undefined) {
         dangling.push(e)
         continue
@@ -138,12 +138,39 @@ export class RbacAuthorizer {
       for (const e of entries ?? []) {
         if (seen.has(e.bindingId)) continue
         seen.add(e.bindingId)
-        const rules = this.rulesOfRole(e)
+        const rules = this.rulesOfRole(e.roleKind, e.roleKey, e.namespace)
         if (rules === undefined) dangling.push(e)
         else for (const { rule } of rules) addRule(rule, resourceRules, nonResourceRules)
       }
     })
     return { resourceRules, nonResourceRules, incomplete: dangling.length > 0, evaluationError: danglingErrors(dangling).join(', ') }
+  }
+
+  /**
+   * The rules the user holds in `namespace` (cluster-wide ones included), as PolicyRules, with
+   * kube's error for each binding whose role is missing: the owner side of an escalation check.
+   */
+  policyRulesFor(user: UserInfo, namespace: string): { rules: PolicyRule[]; errors: string[] } {
+    const rules: PolicyRule[] = []
+    const dangling: BindingEntry[] = []
+    const seen = new Set<string>()
+    this.visitUser(user, namespace, (entries) => {
+      for (const e of entries ?? []) {
+        if (seen.has(e.bindingId)) continue
+        seen.add(e.bindingId)
+        const compiled = this.rulesOfRole(e.roleKind, e.roleKey, e.namespace)
+        if (compiled === undefined) dangling.push(e)
+        else for (const c of compiled) rules.push(c.rule)
+      }
+    })
+    return { rules, errors: danglingErrors(dangling) }
+  }
+
+  /** The rules of a role a binding may reference, or undefined when it does not exist. */
+  roleRules(kind: 'Role' | 'ClusterRole', namespace: string, name: string): PolicyRule[] | undefined {
+    const key = kind === 'Role' ? nsKey(namespace, name) : name
+    const compiled = this.rulesOfRole(kind, key, namespace)
+    return compiled?.map((c) => c.rule)
   }
 
   /** Calls `visit` with the bindings naming each of the user's subject keys: ClusterRoleBindings first, then RoleBindings of `namespace`. */
@@ -156,15 +183,15 @@ export class RbacAuthorizer {
     }
   }
 
-  /** The compiled rules a binding grants, or undefined when its role does not exist. */
-  private rulesOfRole(e: BindingEntry): CompiledRule[] | undefined {
-    if (e.roleKind === 'Role') return e.namespace === '' ? undefined : this.roles.get(e.roleKey)
-    if (e.roleKind !== 'ClusterRole') return undefined
+  /** The compiled rules a binding (in `bindingNamespace`, '' for cluster) grants, or undefined when its role does not exist. */
+  private rulesOfRole(roleKind: string, roleKey: string, bindingNamespace: string): CompiledRule[] | undefined {
+    if (roleKind === 'Role') return bindingNamespace === '' ? undefined : this.roles.get(roleKey)
+    if (roleKind !== 'ClusterRole') return undefined
     if (this.clusterRoleRules === undefined) {
       const effective = effectiveClusterRoleRules([...this.clusterRoles.values()])
       this.clusterRoleRules = new Map([...effective].map(([name, rules]) => [name, rules.map(compileRule)]))
     }
-    return this.clusterRoleRules.get(e.roleKey)
+    return this.clusterRoleRules.get(roleKey)
   }
 
   private removeQuiet(obj: KubeObject): void {
