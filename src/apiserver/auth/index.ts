@@ -30,7 +30,7 @@ export {
   type RequestAuthenticatorOptions,
   type RequestCredentials,
 } from './request-authenticator.js'
-export { impersonate, type ImpersonationHeaders } from './impersonate.js'
+export { impersonate, impersonationHeaders, type ImpersonationHeaders } from './impersonate.js'
 export { forbiddenMessage, nonResourceAttributes, resourceAttributes, type Attributes, type Decision } from './attributes.js'
 export { compileRule, ruleAllows, type CompiledRule, type PolicyRule } from './policy-rule.js'
 export {
