@@ -114,3 +114,41 @@ it('RbacAuthorizer agrees with a plain model of kube RBAC, before and after remo
     { numRuns: 300 },
   )
 })
+
+it('malformed stored RBAC objects never make a decision throw', () => {
+  const junk = fc.jsonValue({ maxDepth: 3 })
+  const objArb = fc.record({
+    kind: pick(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']),
+    name: pick(['a', 'b', 'view']),
+    namespace: pick(['n1', '']),
+    labels: fc.oneof(fc.constant(undefined), fc.dictionary(pick(['x', 'rbac.authorization.k8s.io/aggregate-to-view']), fc.string())),
+    rules: junk,
+    roleRef: fc.oneof(junk, fc.record({ kind: pick(['Role', 'ClusterRole', 7]), name: pick(['a', 'b', 'view', null]) })),
+    subjects: fc.oneof(junk, fc.array(fc.oneof(junk, fc.record({ kind: pick(['User', 'Group', 'ServiceAccount', null]), name: pick(['u1', 'g1', 'sa', 1]) })))),
+    aggregationRule: fc.oneof(junk, fc.record({ clusterRoleSelectors: fc.oneof(junk, fc.array(junk)) })),
+  })
+  fc.assert(
+    fc.property(fc.array(objArb, { maxLength: 6 }), fc.array(requestArb, { minLength: 1, maxLength: 5 }), (raw, requests) => {
+      const objects = raw.map((o) => ({
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: o.kind,
+        metadata: { name: o.name, namespace: o.namespace, labels: o.labels, uid: '', resourceVersion: '', generation: 0, creationTimestamp: '' },
+        rules: o.rules,
+        roleRef: o.roleRef,
+        subjects: o.subjects,
+        aggregationRule: o.aggregationRule,
+      })) as KubeObject[] // deliberately malformed fields: that is the point of this test
+      const rbac = new RbacAuthorizer()
+      rbac.reset(objects)
+      for (const r of requests) {
+        const a: Attributes = { ...r, user: r.who, apiVersion: 'v1' }
+        const d = rbac.authorize(a)
+        assert.equal(typeof d.allowed, 'boolean')
+        rbac.rulesFor(r.who, r.namespace)
+      }
+      for (const o of objects) rbac.remove(o)
+      for (const r of requests) assert.equal(rbac.authorize({ ...r, user: r.who, apiVersion: 'v1' }).allowed, false)
+    }),
+    { numRuns: 300 },
+  )
+})
