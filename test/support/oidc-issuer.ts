@@ -12,6 +12,8 @@ export interface OidcIssuer {
   ca: string
   /** Requests served, by path. */
   hits: Map<string, number>
+  /** How many discovery requests to answer 503 before serving the document again. */
+  discoveryFailures: number
   sign(claims: JWTPayload, o?: { key?: KeyObject; kid?: string; alg?: string }): Promise<string>
   close(): Promise<void>
 }
@@ -42,25 +44,11 @@ export async function startOidcIssuer(): Promise<OidcIssuer> {
   const signing = generateKeyPairSync('rsa', { modulusLength: 2048 })
   const kid = 'test-key-1'
   const jwk = { ...(await exportJWK(signing.publicKey)), kid, alg: 'RS256', use: 'sig' }
-  const hits = new Map<string, number>()
-  let url = ''
-  const server: Server = createServer({ cert: tls.cert, key: tls.key }, (req, res) => {
-    const path = req.url ?? ''
-    hits.set(path, (hits.get(path) ?? 0) + 1)
-    const json = (status: number, body: unknown): void => {
-      res.writeHead(status, { 'content-type': 'application/json' })
-      res.end(JSON.stringify(body))
-    }
-    if (path === '/.well-known/openid-configuration') json(200, { issuer: url, jwks_uri: `${url}/keys`, id_token_signing_alg_values_supported: ['RS256'] })
-    else if (path === '/keys') json(200, { keys: [jwk] })
-    else json(404, { error: 'not found' })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`
-  return {
-    url,
+  const issuer: OidcIssuer = {
+    url: '',
     ca: tls.cert,
-    hits,
+    hits: new Map(),
+    discoveryFailures: 0,
     sign: (claims, o = {}) =>
       new SignJWT(claims).setProtectedHeader({ alg: o.alg ?? 'RS256', kid: o.kid ?? kid }).sign(o.key ?? signing.privateKey),
     close: () =>
@@ -69,4 +57,21 @@ export async function startOidcIssuer(): Promise<OidcIssuer> {
         server.close((err) => (err ? reject(err) : resolve()))
       }),
   }
+  const server: Server = createServer({ cert: tls.cert, key: tls.key }, (req, res) => {
+    const path = req.url ?? ''
+    issuer.hits.set(path, (issuer.hits.get(path) ?? 0) + 1)
+    const json = (status: number, body: unknown): void => {
+      res.writeHead(status, { 'content-type': 'application/json' })
+      res.end(JSON.stringify(body))
+    }
+    if (path === '/.well-known/openid-configuration' && issuer.discoveryFailures > 0) {
+      issuer.discoveryFailures--
+      json(503, { error: 'starting' })
+    } else if (path === '/.well-known/openid-configuration') json(200, { issuer: issuer.url, jwks_uri: `${issuer.url}/keys` })
+    else if (path === '/keys') json(200, { keys: [jwk] })
+    else json(404, { error: 'not found' })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  issuer.url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`
+  return issuer
 }

@@ -19,12 +19,17 @@ export interface LabelSelector {
 
 export function selectorMatches(selector: LabelSelector, labels: Record<string, string>): boolean {
   for (const [key, value] of Object.entries(selector.matchLabels ?? {})) if (labels[key] !== value) return false
-  for (const e of selector.matchExpressions ?? []) {
+  // Selectors come from stored objects: a malformed expression matches nothing rather than throwing.
+  const expressions: unknown = selector.matchExpressions ?? []
+  if (!Array.isArray(expressions)) return false
+  for (const e of expressions as Partial<Requirement>[]) {
+    if (typeof e !== 'object' || e === null || typeof e.key !== 'string') return false
+    const values: readonly unknown[] = Array.isArray(e.values) ? e.values : []
     const has = Object.hasOwn(labels, e.key)
     const value = labels[e.key]
     const ok =
-      e.operator === 'In' ? has && e.values.includes(value ?? '')
-      : e.operator === 'NotIn' ? !has || !e.values.includes(value ?? '')
+      e.operator === 'In' ? has && values.includes(value)
+      : e.operator === 'NotIn' ? !has || !values.includes(value)
       : e.operator === 'Exists' ? has
       : e.operator === 'DoesNotExist' ? !has
       : false // an unknown operator selects nothing, as an invalid selector would

@@ -72,3 +72,29 @@ export function impersonate(real: UserInfo, headers: ImpersonationHeaders, autho
   if (extraKeys.length > 0) user.extra = structuredClone(headers.extra)
   return user
 }
+
+/**
+ * The Impersonate-* headers of a request, from node's `req.headersDistinct` (names lower-cased,
+ * every value kept apart: plain `req.headers` joins repeated groups with ", "). The key of
+ * Impersonate-Extra-<key> is percent-decoded, as kube does; a malformed escape is a 400.
+ */
+export function impersonationHeaders(headers: Record<string, string[] | undefined>): ImpersonationHeaders {
+  const out: ImpersonationHeaders = { groups: [...(headers['impersonate-group'] ?? [])], extra: {} }
+  const user = headers['impersonate-user']?.[0]
+  if (user !== undefined) out.user = user
+  const uid = headers['impersonate-uid']?.[0]
+  if (uid !== undefined) out.uid = uid
+  const prefix = 'impersonate-extra-'
+  for (const [name, values] of Object.entries(headers)) {
+    if (!name.startsWith(prefix) || values === undefined) continue
+    let key: string
+    try {
+      key = decodeURIComponent(name.slice(prefix.length))
+    } catch (err) {
+      if (!(err instanceof URIError)) throw err
+      throw new BadRequestError(`malformed impersonation extra key in header ${JSON.stringify(name)}`)
+    }
+    out.extra[key] = [...(out.extra[key] ?? []), ...values]
+  }
+  return out
+}

@@ -30,7 +30,7 @@ export {
   type RequestAuthenticatorOptions,
   type RequestCredentials,
 } from './request-authenticator.js'
-export { impersonate, type ImpersonationHeaders } from './impersonate.js'
+export { impersonate, impersonationHeaders, type ImpersonationHeaders } from './impersonate.js'
 export { forbiddenMessage, nonResourceAttributes, resourceAttributes, type Attributes, type Decision } from './attributes.js'
 export { compileRule, ruleAllows, type CompiledRule, type PolicyRule } from './policy-rule.js'
 export {
@@ -41,6 +41,7 @@ export {
 } from './rbac-authorizer.js'
 export { aggregateClusterRoles, effectiveClusterRoleRules, selectorMatches, type LabelSelector } from './aggregate-cluster-roles.js'
 export { bootstrapPolicy } from './bootstrap-policy.js'
+export { checkBindingEscalation, checkRoleEscalation, uncoveredRules } from './escalation.js'
 export {
   accessReviewAttributes,
   accessReviewStatus,

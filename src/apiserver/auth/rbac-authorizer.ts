@@ -1,8 +1,8 @@
 // RBAC decisions from Roles, ClusterRoles and their bindings, kept as indexes that the object
 // store's list+watch feeds (upsert / remove / reset), so a change holds from the next request on.
 //
-// Indexes: bindings by subject key ("User:bob", "Group:devs", "ServiceAccount:payments:ci"),
-// cluster-wide for ClusterRoleBindings and per namespace for RoleBindings; roles by name with
+// Indexes: bindings by subject (subject-index.ts: by username, group name, service-account
+// username), cluster-wide for ClusterRoleBindings and per namespace for RoleBindings; roles by name with
 // their rules compiled to sets (policy-rule.ts); ClusterRoles' effective rules (aggregation
 // applied) computed again, lazily, after any ClusterRole changes. A decision for a user with a few
 // bindings is then a few map lookups and set probes.
@@ -100,26 +100,27 @@ export class RbacAuthorizer {
     const user = a.user
     if (user.groups.includes(mastersGroup)) return { allowed: true, reason: '' } // kube's privileged-group authorizer
     // Hot path (see bench/apiserver/rbac.bench.ts): plain loops, no closures, no string formatting.
-    const errors: string[] = []
+    const dangling: BindingEntry[] = []
     for (let scope = 0; scope < 2; scope++) {
       const index = scope === 0 ? this.crbBySubject : a.namespace === '' ? undefined : this.rbBySubject.get(a.namespace)
       if (index === undefined || index.size === 0) continue
-      let found = this.allowedBy(a, index.byUsername(user.username), errors)
-      for (let g = 0; found === undefined && g < user.groups.length; g++) found = this.allowedBy(a, index.byGroup(user.groups[g] as string), errors) // g < length
-      found ??= this.allowedBy(a, index.byServiceAccountUsername(user.username), errors)
+      let found = this.allowedBy(a, index.byUsername(user.username), dangling)
+      for (let g = 0; found === undefined && g < user.groups.length; g++) found = this.allowedBy(a, index.byGroup(user.groups[g] as string), dangling) // g < length
+      found ??= this.allowedBy(a, index.byServiceAccountUsername(user.username), dangling)
       if (found !== undefined) return { allowed: true, reason: found }
     }
-    if (errors.length === 0) return { allowed: false, reason: '' }
+    if (dangling.length === 0) return { allowed: false, reason: '' }
+    const errors = danglingErrors(dangling)
     return { allowed: false, reason: `RBAC: ${errors.length === 1 ? errors[0] : `[${errors.join(', ')}]`}` }
   }
 
-  /** The reason of the first of `entries` whose role allows `a`; dangling roles noted in `errors`. */
-  private allowedBy(a: Attributes, entries: readonly BindingEntry[] | undefined, errors: string[]): string | undefined {
+  /** The reason of the first of `entries` whose role allows `a`; bindings of missing roles go to `dangling`. */
+  private allowedBy(a: Attributes, entries: readonly BindingEntry[] | undefined, dangling: BindingEntry[]): string | undefined {
     if (entries === undefined) return undefined
     for (const e of entries) {
-      const rules = this.rulesOfRole(e)
+      const rules = this.rulesOfRole(e.roleKind, e.roleKey, e.namespace)
       if (rules === undefined) {
-        errors.push(notFound(e))
+        dangling.push(e)
         continue
       }
       for (const r of rules) if (ruleAllows(a, r)) return e.allowedReason
@@ -131,18 +132,45 @@ export class RbacAuthorizer {
   rulesFor(user: UserInfo, namespace: string): SubjectRules {
     const resourceRules: ResourceRule[] = []
     const nonResourceRules: NonResourceRule[] = []
-    const errors: string[] = []
-    const seen = new Set<BindingEntry>()
+    const dangling: BindingEntry[] = []
+    const seen = new Set<string>() // binding ids: a binding naming the user twice grants once
     this.visitUser(user, namespace, (entries) => {
       for (const e of entries ?? []) {
-        if (seen.has(e)) continue
-        seen.add(e)
-        const rules = this.rulesOfRole(e)
-        if (rules === undefined) errors.push(notFound(e))
+        if (seen.has(e.bindingId)) continue
+        seen.add(e.bindingId)
+        const rules = this.rulesOfRole(e.roleKind, e.roleKey, e.namespace)
+        if (rules === undefined) dangling.push(e)
         else for (const { rule } of rules) addRule(rule, resourceRules, nonResourceRules)
       }
     })
-    return { resourceRules, nonResourceRules, incomplete: errors.length > 0, evaluationError: errors.join(', ') }
+    return { resourceRules, nonResourceRules, incomplete: dangling.length > 0, evaluationError: danglingErrors(dangling).join(', ') }
+  }
+
+  /**
+   * The rules the user holds in `namespace` (cluster-wide ones included), as PolicyRules, with
+   * kube's error for each binding whose role is missing: the owner side of an escalation check.
+   */
+  policyRulesFor(user: UserInfo, namespace: string): { rules: PolicyRule[]; errors: string[] } {
+    const rules: PolicyRule[] = []
+    const dangling: BindingEntry[] = []
+    const seen = new Set<string>()
+    this.visitUser(user, namespace, (entries) => {
+      for (const e of entries ?? []) {
+        if (seen.has(e.bindingId)) continue
+        seen.add(e.bindingId)
+        const compiled = this.rulesOfRole(e.roleKind, e.roleKey, e.namespace)
+        if (compiled === undefined) dangling.push(e)
+        else for (const c of compiled) rules.push(c.rule)
+      }
+    })
+    return { rules, errors: danglingErrors(dangling) }
+  }
+
+  /** The rules of a role a binding may reference, or undefined when it does not exist. */
+  roleRules(kind: 'Role' | 'ClusterRole', namespace: string, name: string): PolicyRule[] | undefined {
+    const key = kind === 'Role' ? nsKey(namespace, name) : name
+    const compiled = this.rulesOfRole(kind, key, namespace)
+    return compiled?.map((c) => c.rule)
   }
 
   /** Calls `visit` with the bindings naming each of the user's subject keys: ClusterRoleBindings first, then RoleBindings of `namespace`. */
@@ -155,15 +183,15 @@ export class RbacAuthorizer {
     }
   }
 
-  /** The compiled rules a binding grants, or undefined when its role does not exist. */
-  private rulesOfRole(e: BindingEntry): CompiledRule[] | undefined {
-    if (e.roleKind === 'Role') return e.namespace === '' ? undefined : this.roles.get(e.roleKey)
-    if (e.roleKind !== 'ClusterRole') return undefined
+  /** The compiled rules a binding (in `bindingNamespace`, '' for cluster) grants, or undefined when its role does not exist. */
+  private rulesOfRole(roleKind: string, roleKey: string, bindingNamespace: string): CompiledRule[] | undefined {
+    if (roleKind === 'Role') return bindingNamespace === '' ? undefined : this.roles.get(roleKey)
+    if (roleKind !== 'ClusterRole') return undefined
     if (this.clusterRoleRules === undefined) {
       const effective = effectiveClusterRoleRules([...this.clusterRoles.values()])
       this.clusterRoleRules = new Map([...effective].map(([name, rules]) => [name, rules.map(compileRule)]))
     }
-    return this.clusterRoleRules.get(e.roleKey)
+    return this.clusterRoleRules.get(roleKey)
   }
 
   private removeQuiet(obj: KubeObject): void {
@@ -202,23 +230,29 @@ function bindingEntries(obj: KubeObject, namespace: string): BindingEntry[] {
     const roleKind = String(ref.kind ?? '')
     const roleName = String(ref.name ?? '')
     const roleKey = roleKind === 'Role' ? nsKey(namespace, roleName) : roleName
-    const entry: BindingEntry = { kind, name: obj.metadata.name, namespace, roleKind, roleName, roleKey, subject, allowedReason: '' }
+    const bindingId = `${kind}/${namespace}/${obj.metadata.name}`
+    const entry: BindingEntry = { kind, name: obj.metadata.name, bindingId, namespace, roleKind, roleName, roleKey, subject, allowedReason: '' }
     entry.allowedReason = `RBAC: allowed by ${describe(entry)}`
     return [entry]
   })
 }
 
 /** kube's binding describer: `ClusterRoleBinding "n" of ClusterRole "r" to Group "g"`. */
-function describe(e: Omit<BindingEntry, 'allowedReason'>): string {
+function describe(e: BindingEntry): string {
   const who =
     e.subject.kind === 'ServiceAccount' ? `${e.subject.name}/${e.subject.namespace ?? e.namespace}` : e.subject.name
   const binding = e.kind === 'RoleBinding' ? `${e.name}/${e.namespace}` : e.name
   return `${e.kind} ${JSON.stringify(binding)} of ${e.roleKind} ${JSON.stringify(e.roleName)} to ${e.subject.kind} ${JSON.stringify(who)}`
 }
 
-function notFound(e: BindingEntry): string {
-  const resource = e.roleKind === 'Role' ? 'role' : 'clusterrole'
-  return `${resource}.rbac.authorization.k8s.io ${JSON.stringify(e.roleName)} not found`
+/** kube's error per binding whose role is missing (once per binding, whatever its subjects). */
+function danglingErrors(entries: readonly BindingEntry[]): string[] {
+  const byBinding = new Map<string, string>()
+  for (const e of entries) {
+    const resource = e.roleKind === 'Role' ? 'role' : 'clusterrole'
+    byBinding.set(e.bindingId, `${resource}.rbac.authorization.k8s.io ${JSON.stringify(e.roleName)} not found`)
+  }
+  return [...byBinding.values()]
 }
 
 function addRule(rule: PolicyRule, resourceRules: ResourceRule[], nonResourceRules: NonResourceRule[]): void {

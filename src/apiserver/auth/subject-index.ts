@@ -13,6 +13,8 @@ export interface Subject {
 export interface BindingEntry {
   kind: 'ClusterRoleBinding' | 'RoleBinding'
   name: string
+  /** "kind/namespace/name": one binding with several subjects gives several entries that share it. */
+  bindingId: string
   /** '' for a ClusterRoleBinding. */
   namespace: string
   roleKind: string

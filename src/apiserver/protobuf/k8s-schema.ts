@@ -5,7 +5,8 @@
 import { readdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import protobuf from 'protobufjs'
-import type { Root, Type } from 'protobufjs'
+import type { Namespace, Root, Type } from 'protobufjs'
+import { assert } from '../../util/index.js'
 
 const protoDir: string = fileURLToPath(new URL('../../../proto/k8s/', import.meta.url))
 
@@ -50,6 +51,7 @@ function loadSchema(): K8sSchema {
   root.resolvePath = (_origin, target) => (target.startsWith('/') ? target : protoDir + target)
   root.loadSync(files, { keepCase: true })
   root.resolveAll()
+  assertPlainFieldNames(root)
   const byKind = new Map<string, Type>()
   const groupVersions = new Set<string>(['meta.k8s.io/v1'])
   for (const [apiVersion, kind, message] of kindTable) {
@@ -64,4 +66,15 @@ function loadSchema(): K8sSchema {
   byKind.set(kindKey('v1', 'Status'), root.lookupType('k8s.meta.v1.Status'))
   byKind.set(kindKey('meta.k8s.io/v1', 'Status'), root.lookupType('k8s.meta.v1.Status'))
   return { root, byKind }
+}
+
+/** The decoder writes field names as keys of plain objects: none may be an Object.prototype
+ *  member (a field named "constructor" would read the inherited one). */
+function assertPlainFieldNames(namespace: Namespace): void {
+  for (const nested of namespace.nestedArray) {
+    if (nested instanceof protobuf.Type) {
+      for (const field of nested.fieldsArray) assert(!(field.name in Object.prototype), `proto/k8s: field name ${field.name} shadows Object.prototype`)
+    }
+    if (nested instanceof protobuf.Namespace) assertPlainFieldNames(nested)
+  }
 }

@@ -1,6 +1,7 @@
 // The two entry points the HTTP handlers use: a protobuf request body -> the object's JSON form,
 // and a JSON object -> protobuf response bytes (or undefined when the kind or a value is outside
 // what the schema carries, so the server answers JSON).
+import { AssertionError } from 'node:assert'
 import { verifyEnabled } from '../../util/index.js'
 import { readEnvelope, writeEnvelope } from './envelope.js'
 import { encodeMessage } from './json-to-wire.js'
@@ -9,7 +10,7 @@ import { protobufMediaType } from './media-type.js'
 import { ProtobufBodyError } from './protobuf-body-error.js'
 import { NotEncodableError } from './special-types.js'
 import { decodeMessage } from './wire-to-json.js'
-import type { UnknownFieldPolicy } from './wire-to-json.js'
+import type { DecodeContext, UnknownFieldPolicy } from './wire-to-json.js'
 
 export interface DecodeOptions {
   /** A field number the schema lacks: 'fail' throws ProtobufBodyError (the default under
@@ -22,16 +23,20 @@ export interface DecodeOptions {
 
 /** The k8s\0 envelope -> the object in its JSON form, apiVersion and kind set. */
 export function decodeProtobufObject(body: Uint8Array, options: DecodeOptions = {}): Record<string, unknown> {
+  const ctx: DecodeContext = { unknownFields: options.unknownFields ?? (verifyEnabled ? 'fail' : 'skip'), skipped: [] }
+  let object: Record<string, unknown>
   try {
-    return decode(body, options)
+    object = decode(body, ctx)
   } catch (err) {
-    if (err instanceof ProtobufBodyError) throw err
+    if (err instanceof ProtobufBodyError || err instanceof AssertionError) throw err // a bug stays a crash
     // protobufjs' reader throws RangeError/Error on truncated or malformed input.
     throw new ProtobufBodyError(err instanceof Error ? err.message : String(err), { cause: err })
   }
+  if (ctx.skipped.length > 0) options.onSkipped?.(ctx.skipped)
+  return object
 }
 
-function decode(body: Uint8Array, options: DecodeOptions): Record<string, unknown> {
+function decode(body: Uint8Array, ctx: DecodeContext): Record<string, unknown> {
   const envelope = readEnvelope(body)
   if (envelope.contentEncoding !== '') throw new ProtobufBodyError(`content encoding ${JSON.stringify(envelope.contentEncoding)} is not supported`)
   if (envelope.contentType !== '' && envelope.contentType !== protobufMediaType) {
@@ -40,9 +45,7 @@ function decode(body: Uint8Array, options: DecodeOptions): Record<string, unknow
   if (envelope.kind === '') throw new ProtobufBodyError('envelope has no kind')
   const type = k8sSchema().byKind.get(kindKey(envelope.apiVersion, envelope.kind))
   if (type === undefined) throw new ProtobufBodyError(`kind ${envelope.apiVersion}/${envelope.kind} is not known to the protobuf decoder`)
-  const ctx = { unknownFields: options.unknownFields ?? (verifyEnabled ? 'fail' : 'skip'), skipped: [] }
   const object = decodeMessage(type, envelope.raw, ctx, '')
-  if (ctx.skipped.length > 0) options.onSkipped?.(ctx.skipped)
   return { apiVersion: envelope.apiVersion, kind: envelope.kind, ...(object as Record<string, unknown>) }
 }
 

@@ -26,11 +26,19 @@ const wireBytes = 2
 
 type Json = Record<string, unknown>
 
-export function decodeMessage(type: Type, bytes: Uint8Array, ctx: DecodeContext, path: string, depth = 0): unknown {
-  if (depth > depthMax) throw new ProtobufBodyError(`${path || '<root>'}: nested deeper than ${depthMax}`)
+export function decodeMessage(type: Type, bytes: Uint8Array, ctx: DecodeContext, path: string): unknown {
   const reader = protobuf.Reader.create(bytes)
+  return decodeWithin(type, reader, reader.len, ctx, path, 0)
+}
+
+/** Decodes the message in reader[pos, end). One reader serves the whole body: `len` is narrowed
+ *  to the message's end meanwhile, so protobufjs' own bounds checks stop at the message. */
+function decodeWithin(type: Type, reader: Reader, end: number, ctx: DecodeContext, path: string, depth: number): unknown {
+  if (depth > depthMax) throw new ProtobufBodyError(`${path || '<root>'}: nested deeper than ${depthMax}`)
+  const outerLen = reader.len
+  reader.len = end
   const out: Json = {}
-  while (reader.pos < reader.len) {
+  while (reader.pos < end) {
     const tag = reader.uint32()
     const number = tag >>> 3
     const wireType = tag & 7
@@ -43,6 +51,7 @@ export function decodeMessage(type: Type, bytes: Uint8Array, ctx: DecodeContext,
     }
     readField(field, wireType, reader, out, ctx, join(path, field.name), depth)
   }
+  reader.len = outerLen
   const special = specialName(type)
   if (special !== null) return specialToJson(special, out)
   if (type.options?.['(slice)'] === true) return out['items'] ?? []
@@ -91,7 +100,7 @@ function readValue(field: FieldBase, wireType: number, reader: Reader, ctx: Deco
   const type = field.resolvedType
   if (type instanceof protobuf.Type) {
     expectWire(wireType, wireBytes, path)
-    return decodeMessage(type, bytesOf(reader, path), ctx, path, depth + 1)
+    return decodeWithin(type, reader, lengthEnd(reader, path), ctx, path, depth + 1)
   }
   expectWire(wireType, wireTypeOf(field.type, path), path)
   return readScalar(field.type, reader)
@@ -99,28 +108,29 @@ function readValue(field: FieldBase, wireType: number, reader: Reader, ctx: Deco
 
 function readMapEntry(field: FieldBase, wireType: number, reader: Reader, ctx: DecodeContext, path: string, depth: number): [string, unknown] {
   expectWire(wireType, wireBytes, path)
-  const entry = protobuf.Reader.create(bytesOf(reader, path))
+  const end = lengthEnd(reader, path)
+  const outerLen = reader.len
+  reader.len = end
   let key = ''
   let value: unknown
-  while (entry.pos < entry.len) {
-    const tag = entry.uint32()
+  const type = field.resolvedType
+  while (reader.pos < end) {
+    const tag = reader.uint32()
     const number = tag >>> 3
     if (number === 1) {
       expectWire(tag & 7, wireBytes, `${path} key`)
-      key = entry.string()
+      key = reader.string()
+    } else if (number === 2 && type instanceof protobuf.Type) {
+      expectWire(tag & 7, wireBytes, `${path}[${key}]`)
+      value = decodeWithin(type, reader, lengthEnd(reader, path), ctx, `${path}[${key}]`, depth + 1)
     } else if (number === 2) {
-      const type = field.resolvedType
-      if (type instanceof protobuf.Type) {
-        expectWire(tag & 7, wireBytes, `${path}[${key}]`)
-        value = decodeMessage(type, bytesOf(entry, path), ctx, `${path}[${key}]`, depth + 1)
-      } else {
-        expectWire(tag & 7, wireTypeOf(field.type, path), `${path}[${key}]`)
-        value = readScalar(field.type, entry)
-      }
+      expectWire(tag & 7, wireTypeOf(field.type, path), `${path}[${key}]`)
+      value = readScalar(field.type, reader)
     } else throw new ProtobufBodyError(`${path}: map entry with field number ${number}`)
   }
+  reader.len = outerLen
   // A missing value is the value type's zero (proto map semantics).
-  if (value === undefined) value = field.resolvedType instanceof protobuf.Type ? decodeMessage(field.resolvedType, new Uint8Array(0), ctx, path, depth + 1) : zeroOf(field.type)
+  if (value === undefined) value = type instanceof protobuf.Type ? decodeWithin(type, reader, reader.pos, ctx, path, depth + 1) : zeroOf(field.type)
   return [key, value]
 }
 
@@ -144,13 +154,6 @@ function readScalar(type: string, reader: Reader): unknown {
 function toNumber(value: unknown): number {
   if (typeof value === 'number') return value
   return Number(String(value)) // a Long when the long package is present: exact decimal text
-}
-
-function bytesOf(reader: Reader, path: string): Uint8Array {
-  const end = lengthEnd(reader, path)
-  const bytes = reader.buf.subarray(reader.pos, end)
-  reader.pos = end
-  return bytes
 }
 
 function lengthEnd(reader: Reader, path: string): number {

@@ -58,6 +58,10 @@ describe('aggregateClusterRoles', () => {
     assert.equal(selectorMatches({ matchExpressions: [{ key: 'x', operator: 'NotIn', values: ['prod'] }] }, labels), true)
     assert.equal(selectorMatches({ matchExpressions: [{ key: 'env', operator: 'Exists', values: [] }] }, labels), true)
     assert.equal(selectorMatches({ matchExpressions: [{ key: 'env', operator: 'DoesNotExist', values: [] }] }, labels), false)
+    // Malformed selectors from stored JSON match nothing instead of throwing.
+    assert.equal(selectorMatches(JSON.parse('{"matchExpressions":[{"key":"env","operator":"In"}]}'), labels), false)
+    assert.equal(selectorMatches(JSON.parse('{"matchExpressions":"env"}'), labels), false)
+    assert.equal(selectorMatches(JSON.parse('{"matchExpressions":[null]}'), labels), false)
   })
 })
 

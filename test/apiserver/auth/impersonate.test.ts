@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { ForbiddenError, RbacAuthorizer, impersonate, type ImpersonationHeaders } from '../../../src/apiserver/auth/index.js'
+import { ForbiddenError, RbacAuthorizer, impersonate, impersonationHeaders, type ImpersonationHeaders } from '../../../src/apiserver/auth/index.js'
 import { clusterRole, clusterRoleBinding, policyObjects, roleBinding, user } from '../../support/rbac-fixtures.js'
 
 function authorizer(): RbacAuthorizer {
@@ -65,5 +65,21 @@ describe('impersonate', () => {
     const allowAll = () => ({ allowed: true, reason: '' })
     assert.deepEqual(impersonate(support, headers({ user: 'system:anonymous' }), allowAll).groups, ['system:unauthenticated'])
     assert.deepEqual(impersonate(support, headers({ user: 'x', groups: ['system:unauthenticated'] }), allowAll).groups, ['system:unauthenticated'])
+  })
+
+  it('reads the headers as node gives them (headersDistinct), extra keys percent-decoded', () => {
+    assert.deepEqual(
+      impersonationHeaders({
+        'impersonate-user': ['bob'],
+        'impersonate-group': ['ops', 'a, b'],
+        'impersonate-uid': ['42'],
+        'impersonate-extra-scopes': ['view'],
+        'impersonate-extra-example.com%2freason': ['audit', 'x'],
+        accept: ['application/json'],
+      }),
+      { user: 'bob', uid: '42', groups: ['ops', 'a, b'], extra: { scopes: ['view'], 'example.com/reason': ['audit', 'x'] } },
+    )
+    assert.deepEqual(impersonationHeaders({}), { groups: [], extra: {} })
+    assert.throws(() => impersonationHeaders({ 'impersonate-extra-%zz': ['v'] }), { code: 'BadRequest' })
   })
 })

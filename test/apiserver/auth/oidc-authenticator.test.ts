@@ -91,6 +91,14 @@ describe('OidcAuthenticator against a local issuer', () => {
     await refused(oidc.authenticate(token), /oidc: fetch .*openid-configuration/, token)
   })
 
+  it('a failed discovery is retried by the next request (the issuer may start after the server)', async () => {
+    const { oidc } = make()
+    const token = await issuer.sign(claims())
+    issuer.discoveryFailures = 1
+    await refused(oidc.authenticate(token), /discovery .* answered 503/, token)
+    assert.equal((await oidc.authenticate(token))?.username, `${issuer.url}#u-123`)
+  })
+
   it('refuses a non-https issuer URL at construction', () => {
     assert.throws(() => new OidcAuthenticator({ issuerUrl: 'http://127.0.0.1:1', clientId: 'k', clock: new FakeClock() }), { code: 'Invalid' })
   })

@@ -200,7 +200,7 @@ describe('RbacAuthorizer reasons and changes', () => {
     const rbac = new RbacAuthorizer()
     rbac.reset([
       clusterRoleBinding('a', 'missing-a', [{ kind: 'User', name: 'zed' }]),
-      clusterRoleBinding('b', 'missing-b', [{ kind: 'Group', name: 'system:authenticated' }]),
+      clusterRoleBinding('b', 'missing-b', [{ kind: 'Group', name: 'system:authenticated' }, { kind: 'User', name: 'zed' }]), // named twice: reported once
     ])
     assert.deepEqual(rbac.authorize(attrs(user('zed'), 'get', 'pods', 'dev', '')), {
       allowed: false,

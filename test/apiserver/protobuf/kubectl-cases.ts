@@ -66,6 +66,13 @@ export const kubectlCases: readonly KubectlCase[] = [
     },
   },
   {
+    name: 'token-bound', args: ['create', 'token', 'sa1', '--bound-object-kind=Pod', '--bound-object-name=p1', '--bound-object-uid=u1'], dryRun: false,
+    expected: {
+      apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', metadata: {},
+      spec: { boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: 'p1', uid: 'u1' } }, status: { token: '' },
+    },
+  },
+  {
     name: 'can-i', args: ['auth', 'can-i', 'create', 'pods', '--subresource=log'], dryRun: false,
     expected: {
       apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', metadata: {},
