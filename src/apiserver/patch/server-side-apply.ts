@@ -52,7 +52,7 @@ export function serverSideApply(live: KubeObject | undefined, applied: KubeObjec
   const schema = applySchemaFor(applied.apiVersion, applied.kind)
   const scope: Scope = { subresource: o.subresource }
   const config = configToMerge(applied, scope)
-  const configSet = fieldSetOf(fieldValues(ownable(config, scope), schema))
+  const configSet = fieldSetOf(fieldValues(ownable(config, scope), schema), false)
   const owners = readOwners(live)
   if (live !== undefined && owners.size === 0) seedBeforeFirstApply(owners, live, o.now)
 
@@ -132,7 +132,7 @@ function withoutNulls(value: unknown): unknown {
 /** An object written before any apply has no managedFields: the real server gives all its fields
  *  to "before-first-apply" (operation Update) so the first apply can conflict with them. */
 function seedBeforeFirstApply(owners: Map<string, Owner>, live: KubeObject, now: string): void {
-  const set = fieldSetOf(fieldValues(ownable(live, {}), applySchemaFor(live.apiVersion, live.kind)))
+  const set = fieldSetOf(fieldValues(ownable(live, {}), applySchemaFor(live.apiVersion, live.kind)), false)
   const owner: Owner = { manager: 'before-first-apply', operation: 'Update', subresource: '', apiVersion: live.apiVersion, time: now, set }
   owners.set(ownerId(owner), owner)
 }
@@ -146,7 +146,7 @@ function prune(merged: JsonObject, dropped: FieldSet, owners: Map<string, Owner>
   for (const path of dropped.values()) {
     if (owned.has(pathKey(path))) continue
     const under = ownedPaths.some((p) => p.length > path.length && path.every((el, i) => p[i] === el))
-    if (!under) removePath(merged, path)
+    if (!under) removePath(merged, path, (prefix) => owned.has(pathKey(prefix)))
   }
 }
 
