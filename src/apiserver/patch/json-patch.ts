@@ -50,9 +50,9 @@ function translate(err: InstanceType<typeof jsonPatch.JsonPatchError>, operation
       case 'OPERATION_PATH_UNRESOLVABLE':
         return kind === 'replace' || kind === 'remove'
           ? `${kind} operation does not apply: doc is missing key: ${path}`
-          : `${kind} operation does not apply: doc is missing path: ${path}`
+          : `${kind} operation does not apply: doc is missing path: "${path}"`
       case 'OPERATION_PATH_CANNOT_ADD':
-        return `add operation does not apply: doc is missing path: ${path}`
+        return `add operation does not apply: doc is missing path: "${path}"`
       case 'OPERATION_VALUE_OUT_OF_BOUNDS':
       case 'OPERATION_PATH_ILLEGAL_ARRAY_INDEX':
         return `${kind} operation does not apply: index out of bounds: ${path}`

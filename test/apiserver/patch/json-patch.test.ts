@@ -36,7 +36,7 @@ test('json patch: the SSA migration patch kubectl sends replaces metadata.manage
 test('json patch: an operation that does not apply is a 422 worded like the real server', () => {
   assertPatchError(() => applyJsonPatch(cm, [{ op: 'replace', path: '/data/zz', value: 'x' }]), 'Invalid', 'replace operation does not apply: doc is missing key: /data/zz')
   assertPatchError(() => applyJsonPatch(cm, [{ op: 'remove', path: '/data/zz' }]), 'Invalid', 'remove operation does not apply: doc is missing key: /data/zz')
-  assertPatchError(() => applyJsonPatch(cm, [{ op: 'add', path: '/nope/x', value: 1 }]), 'Invalid', 'add operation does not apply: doc is missing path: /nope/x')
+  assertPatchError(() => applyJsonPatch(cm, [{ op: 'add', path: '/nope/x', value: 1 }]), 'Invalid', 'add operation does not apply: doc is missing path: "/nope/x"')
   assertPatchError(() => applyJsonPatch(cm, [{ op: 'test', path: '/data/x', value: '9' }]), 'Invalid', 'testing value /data/x failed: test failed')
   assertPatchError(() => applyJsonPatch(cm, [{ op: 'move', from: '/data/q', path: '/data/r' }]), 'Invalid', 'move operation does not apply: doc is missing from path: /data/q')
 })
