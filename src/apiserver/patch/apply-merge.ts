@@ -8,7 +8,11 @@ import { keyElement, valueElement, type Path } from './field-set.js'
 
 /** live with config merged in (both untouched; the result shares nothing with them). */
 export function mergeApplied(live: JsonObject, config: JsonObject, schema: PatchSchema | undefined): JsonObject {
-  const out: JsonObject = deepClone(live)
+  return mergeInto(deepClone(live), config, schema)
+}
+
+/** Merges config into out, which the caller owns (mutated); config values are copied. */
+function mergeInto(out: JsonObject, config: JsonObject, schema: PatchSchema | undefined): JsonObject {
   for (const [name, value] of Object.entries(config)) {
     out[name] = mergeValue(out[name], value, fieldMeta(schema, name), childSchema(schema, name))
   }
@@ -18,7 +22,7 @@ export function mergeApplied(live: JsonObject, config: JsonObject, schema: Patch
 function mergeValue(live: unknown, config: unknown, meta: FieldMeta | undefined, schema: PatchSchema | undefined): unknown {
   if (isObject(config)) {
     if (meta?.atomic === true || !isObject(live)) return deepClone(config)
-    return mergeApplied(live, config, schema)
+    return mergeInto(live, config, schema)
   }
   if (Array.isArray(config) && Array.isArray(live)) {
     const keys = associativeKeys(meta)
@@ -70,7 +74,7 @@ function mergeLists(lhs: readonly unknown[], lk: readonly string[], rhs: readonl
       }
     }
     if (l < lhs.length && (!inRhs.has(lKey) || done.has(lKey))) {
-      if (!inRhs.has(lKey)) out.push(deepClone(lhs[l]))
+      if (!inRhs.has(lKey)) out.push(lhs[l]) // live is the caller's own copy
       l++
       continue
     }

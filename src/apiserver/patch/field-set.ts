@@ -11,8 +11,10 @@ export type Path = readonly string[]
 /** A set of paths keyed by pathKey(path). */
 export type FieldSet = Map<string, Path>
 
+/** The map key of a path: its elements joined by NUL, which no field name, list key JSON or
+ *  value JSON can hold (JSON escapes it; Kubernetes field names are printable). */
 export function pathKey(path: Path): string {
-  return JSON.stringify(path)
+  return path.join('\u0000')
 }
 
 export function setOf(paths: Iterable<Path>): FieldSet {
