@@ -27,8 +27,11 @@ export function union(a: FieldSet, b: FieldSet): FieldSet {
   return new Map([...a, ...b])
 }
 
+/** a without b's paths; a itself when nothing is taken away (callers compare by identity). */
 export function difference(a: FieldSet, b: FieldSet): FieldSet {
-  return new Map([...a].filter(([k]) => !b.has(k)))
+  let removes = false
+  for (const k of a.keys()) if (b.has(k)) removes = true
+  return removes ? new Map([...a].filter(([k]) => !b.has(k))) : a
 }
 
 export function intersection(a: FieldSet, b: FieldSet): FieldSet {

@@ -256,3 +256,11 @@ test('custom resources: an update that adds a map owns the map itself too', () =
   const out = trackUpdate(undefined, cr, { manager: 'op', now: t1 })
   assert.deepEqual(entry(out, 'op')?.fieldsV1, { 'f:spec': { '.': {}, 'f:nested': { '.': {}, 'f:a': {} } } })
 })
+
+test('a no-op keeps managedFields exactly as stored, even in another order', () => {
+  const created = stored(trackUpdate(undefined, deployment({ replicas: 1 }), { manager: 'kubectl-create', now: t1 }))
+  const applied = serverSideApply(created, deployment({ replicas: 1 }), { manager: 'kubectl', force: false, now: t2 })
+  const reordered = { ...applied, metadata: { ...applied.metadata, managedFields: [...entries(applied)].reverse() } }
+  assert.deepEqual(serverSideApply(reordered, deployment({ replicas: 1 }), { manager: 'kubectl', force: false, now: t3 }), reordered)
+  assert.deepEqual(trackUpdate(reordered, structuredClone(reordered), { manager: 'kubectl-edit', now: t3 }), reordered)
+})
