@@ -264,3 +264,14 @@ test('a no-op keeps managedFields exactly as stored, even in another order', () 
   assert.deepEqual(serverSideApply(reordered, deployment({ replicas: 1 }), { manager: 'kubectl', force: false, now: t3 }), reordered)
   assert.deepEqual(trackUpdate(reordered, structuredClone(reordered), { manager: 'kubectl-edit', now: t3 }), reordered)
 })
+
+test('apply to the status subresource writes and owns status only', () => {
+  const live = stored(serverSideApply(undefined, deployment({ replicas: 2 }), { manager: 'kubectl', force: false, now: t1 }))
+  const config = { ...deployment({ replicas: 9 }), status: { readyReplicas: 2, conditions: [{ type: 'Available', status: 'True' }] } }
+  const out = serverSideApply(live, config, { manager: 'ctrl', force: false, now: t2, subresource: 'status' })
+  assert.equal(spec(out).replicas, 2, 'spec untouched')
+  assert.deepEqual(out.status, config.status)
+  const e = entry(out, 'ctrl')
+  assert.equal(e?.subresource, 'status')
+  assert.deepEqual(e?.fieldsV1, { 'f:status': { 'f:conditions': { 'k:{"type":"Available"}': { '.': {}, 'f:status': {}, 'f:type': {} } }, 'f:readyReplicas': {} } })
+})
