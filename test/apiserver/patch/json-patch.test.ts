@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { PatchError, applyJsonPatch } from '../../../src/apiserver/patch/index.js'
+import { PatchError, applyJsonPatch, jsonPatchOperationsMax } from '../../../src/apiserver/patch/index.js'
 
 const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', labels: { a: '1' } }, data: { x: '1', y: '2' } }
 
@@ -52,4 +52,10 @@ test('json patch: an empty patch returns an equal copy', () => {
   const out = applyJsonPatch(cm, [])
   assert.deepEqual(out, cm)
   assert.notEqual(out, cm)
+})
+
+test('json patch: more operations than the server takes is a 413', () => {
+  const ops = Array.from({ length: jsonPatchOperationsMax + 1 }, () => ({ op: 'test', path: '/kind', value: 'ConfigMap' }))
+  assertPatchError(() => applyJsonPatch(cm, ops), 'RequestEntityTooLarge', 'The allowed maximum operations in a JSON patch is 10000, got 10001')
+  assert.deepEqual(applyJsonPatch(cm, ops.slice(1)), cm)
 })
