@@ -8,7 +8,11 @@ import { keyElement, valueElement, type Path } from './field-set.js'
 
 /** live with config merged in (both untouched; the result shares nothing with them). */
 export function mergeApplied(live: JsonObject, config: JsonObject, schema: PatchSchema | undefined): JsonObject {
-  const out: JsonObject = deepClone(live)
+  return mergeInto(deepClone(live), config, schema)
+}
+
+/** Merges config into out, which the caller owns (mutated); config values are copied. */
+function mergeInto(out: JsonObject, config: JsonObject, schema: PatchSchema | undefined): JsonObject {
   for (const [name, value] of Object.entries(config)) {
     out[name] = mergeValue(out[name], value, fieldMeta(schema, name), childSchema(schema, name))
   }
@@ -18,7 +22,7 @@ export function mergeApplied(live: JsonObject, config: JsonObject, schema: Patch
 function mergeValue(live: unknown, config: unknown, meta: FieldMeta | undefined, schema: PatchSchema | undefined): unknown {
   if (isObject(config)) {
     if (meta?.atomic === true || !isObject(live)) return deepClone(config)
-    return mergeApplied(live, config, schema)
+    return mergeInto(live, config, schema)
   }
   if (Array.isArray(config) && Array.isArray(live)) {
     const keys = associativeKeys(meta)
@@ -70,7 +74,7 @@ function mergeLists(lhs: readonly unknown[], lk: readonly string[], rhs: readonl
       }
     }
     if (l < lhs.length && (!inRhs.has(lKey) || done.has(lKey))) {
-      if (!inRhs.has(lKey)) out.push(deepClone(lhs[l]))
+      if (!inRhs.has(lKey)) out.push(lhs[l]) // live is the caller's own copy
       l++
       continue
     }
@@ -80,8 +84,11 @@ function mergeLists(lhs: readonly unknown[], lk: readonly string[], rhs: readonl
   return out
 }
 
-/** Removes the field at path from obj (mutated); a path that does not resolve is ignored. */
-export function removePath(obj: JsonObject, path: Path): void {
+/** Removes the field at path from obj (mutated); a path that does not resolve is ignored. Maps
+ *  left empty by the removal go too, up to the first one `keep` says is still wanted: dropping
+ *  the only field of spec.nested from a configuration removes spec.nested. */
+export function removePath(obj: JsonObject, path: Path, keep: (prefix: Path) => boolean): void {
+  const chain: { parent: JsonObject; name: string; depth: number }[] = []
   let container: unknown = obj
   for (let i = 0; i < path.length; i++) {
     const el = path[i] as string // i < length
@@ -90,7 +97,8 @@ export function removePath(obj: JsonObject, path: Path): void {
       if (!isObject(container)) return
       const name = el.slice(2)
       if (last) delete container[name]
-      else container = container[name]
+      else chain.push({ parent: container, name, depth: i + 1 })
+      container = container[name]
       continue
     }
     if (!Array.isArray(container)) return
@@ -99,6 +107,12 @@ export function removePath(obj: JsonObject, path: Path): void {
     if (at < 0) return
     if (last) list.splice(at, 1)
     else container = list[at]
+    chain.length = 0 // never drop a list item or what holds the list: the item still has its keys
+  }
+  for (const { parent, name, depth } of chain.reverse()) {
+    const value = parent[name]
+    if (!isObject(value) || Object.keys(value).length > 0 || keep(path.slice(0, depth))) return
+    delete parent[name]
   }
 }
 

@@ -11,8 +11,10 @@ export type Path = readonly string[]
 /** A set of paths keyed by pathKey(path). */
 export type FieldSet = Map<string, Path>
 
+/** The map key of a path: its elements joined by NUL, which no field name, list key JSON or
+ *  value JSON can hold (JSON escapes it; Kubernetes field names are printable). */
 export function pathKey(path: Path): string {
-  return JSON.stringify(path)
+  return path.join('\u0000')
 }
 
 export function setOf(paths: Iterable<Path>): FieldSet {
@@ -25,8 +27,11 @@ export function union(a: FieldSet, b: FieldSet): FieldSet {
   return new Map([...a, ...b])
 }
 
+/** a without b's paths; a itself when nothing is taken away (callers compare by identity). */
 export function difference(a: FieldSet, b: FieldSet): FieldSet {
-  return new Map([...a].filter(([k]) => !b.has(k)))
+  let removes = false
+  for (const k of a.keys()) if (b.has(k)) removes = true
+  return removes ? new Map([...a].filter(([k]) => !b.has(k))) : a
 }
 
 export function intersection(a: FieldSet, b: FieldSet): FieldSet {

@@ -2,7 +2,7 @@
 // with patchTypeOf(Content-Type) and map PatchError / ApplyConflictError codes to a Status.
 export { patchTypeOf, patchTypes, mediaTypeOf, type PatchType } from './patch-type.js'
 export { PatchError } from './patch-error.js'
-export { applyJsonPatch } from './json-patch.js'
+export { applyJsonPatch, jsonPatchOperationsMax } from './json-patch.js'
 export { applyMergePatch, createMergePatch } from './merge-patch.js'
 export { applyStrategicMergePatch } from './strategic-merge.js'
 export { strategicSchemaFor, applySchemaFor } from './strategic-schema.js'

@@ -7,6 +7,8 @@ import { isObject, describe } from './json-value.js'
 import { PatchError } from './patch-error.js'
 
 const ops = new Set(['add', 'remove', 'replace', 'move', 'copy', 'test'])
+/** kube-apiserver's limit on the operations of one JSON patch. */
+export const jsonPatchOperationsMax = 10000
 
 /** Applies an RFC 6902 patch to a copy of doc. A malformed patch is a 400, an operation that
  *  does not apply to this document a 422 (as kube-apiserver answers). */
@@ -22,6 +24,9 @@ export function applyJsonPatch(doc: unknown, patch: unknown): unknown {
 
 function checkOperations(patch: unknown): Operation[] {
   if (!Array.isArray(patch)) throw new PatchError('BadRequest', `json patch: the patch must be a JSON array of operations, got ${describe(patch)}`)
+  if (patch.length > jsonPatchOperationsMax) {
+    throw new PatchError('RequestEntityTooLarge', `The allowed maximum operations in a JSON patch is ${jsonPatchOperationsMax}, got ${patch.length}`)
+  }
   for (const op of patch) {
     if (!isObject(op)) throw new PatchError('BadRequest', `json patch: an operation must be an object, got ${describe(op)}`)
     if (typeof op.op !== 'string' || !ops.has(op.op)) throw new PatchError('BadRequest', `Unexpected kind: ${String(op.op)}`)
@@ -50,9 +55,9 @@ function translate(err: InstanceType<typeof jsonPatch.JsonPatchError>, operation
       case 'OPERATION_PATH_UNRESOLVABLE':
         return kind === 'replace' || kind === 'remove'
           ? `${kind} operation does not apply: doc is missing key: ${path}`
-          : `${kind} operation does not apply: doc is missing path: ${path}`
+          : `${kind} operation does not apply: doc is missing path: "${path}"`
       case 'OPERATION_PATH_CANNOT_ADD':
-        return `add operation does not apply: doc is missing path: ${path}`
+        return `add operation does not apply: doc is missing path: "${path}"`
       case 'OPERATION_VALUE_OUT_OF_BOUNDS':
       case 'OPERATION_PATH_ILLEGAL_ARRAY_INDEX':
         return `${kind} operation does not apply: index out of bounds: ${path}`

@@ -9,6 +9,10 @@ export interface Member {
   readonly path: Path
   /** A leaf carries a value; a member with children (a list item, a granular map) does not. */
   readonly leaf: boolean
+  /** A granular map (labels, data, any map of a custom resource): a member of the sets an update
+   *  computes when it adds the map (the "." of `f:labels: {".": {}, ...}`), never of an applied
+   *  configuration's set, where only leaves and list items are members. */
+  readonly map: boolean
   readonly value: unknown
 }
 
@@ -43,12 +47,14 @@ export function fieldValues(obj: JsonObject, schema: PatchSchema): FieldValues {
   return out
 }
 
-export function fieldSetOf(values: FieldValues): FieldSet {
-  return new Map([...values].map(([k, m]) => [k, m.path]))
+/** The field set of the members; an applied configuration's set (withMaps false) leaves out
+ *  the granular maps themselves, as structured-merge-diff's ToFieldSet does. */
+export function fieldSetOf(values: FieldValues, withMaps: boolean): FieldSet {
+  return new Map([...values].filter(([, m]) => withMaps || !m.map).map(([k, m]) => [k, m.path]))
 }
 
-function add(out: FieldValues, path: Path, leaf: boolean, value: unknown): void {
-  out.set(pathKey(path), { path, leaf, value: leaf ? value : undefined })
+function add(out: FieldValues, path: Path, leaf: boolean, value: unknown, map = false): void {
+  out.set(pathKey(path), { path, leaf, map, value: leaf ? value : undefined })
 }
 
 function walkObject(obj: JsonObject, schema: PatchSchema | undefined, prefix: Path, out: FieldValues): void {
@@ -61,7 +67,7 @@ function walkObject(obj: JsonObject, schema: PatchSchema | undefined, prefix: Pa
 function walkValue(value: unknown, meta: FieldMeta | undefined, schema: PatchSchema | undefined, path: Path, out: FieldValues): void {
   if (isObject(value)) {
     if (meta?.atomic === true || Object.keys(value).length === 0) return add(out, path, true, value)
-    if (meta?.map === true || schema?.deduced === true) add(out, path, false, undefined)
+    if (meta?.map === true || schema?.deduced === true) add(out, path, false, undefined, true)
     return walkObject(value, schema, path, out)
   }
   if (Array.isArray(value)) {

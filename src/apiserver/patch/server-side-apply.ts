@@ -8,7 +8,7 @@ import { applySchemaFor } from './strategic-schema.js'
 import { PatchError } from './patch-error.js'
 import { difference, sameSet, union, pathKey, type FieldSet } from './field-set.js'
 import { compareFields, fieldSetOf, fieldValues, ownable, type Scope } from './object-fields.js'
-import { ownerId, readOwners, withManagedFields, writeOwners, type Owner } from './managed-fields.js'
+import { ownerId, readOwners, withManagedFields, writeOwners, type ManagedFieldsEntry, type Owner } from './managed-fields.js'
 import { mergeApplied, removePath } from './apply-merge.js'
 import { ApplyConflictError, type Conflict } from './apply-conflict.js'
 
@@ -52,13 +52,14 @@ export function serverSideApply(live: KubeObject | undefined, applied: KubeObjec
   const schema = applySchemaFor(applied.apiVersion, applied.kind)
   const scope: Scope = { subresource: o.subresource }
   const config = configToMerge(applied, scope)
-  const configSet = fieldSetOf(fieldValues(ownable(config, scope), schema))
+  const configSet = fieldSetOf(fieldValues(ownable(config, scope), schema), false)
   const owners = readOwners(live)
+  const snapshot = snapshotOf(owners)
   if (live !== undefined && owners.size === 0) seedBeforeFirstApply(owners, live, o.now)
 
   const id = ownerId({ manager: o.manager, operation: 'Apply', subresource: o.subresource })
   const previous = owners.get(id)
-  const me: Owner = { manager: o.manager, operation: 'Apply', subresource: o.subresource ?? '', apiVersion: applied.apiVersion, time: previous?.time ?? o.now, set: configSet }
+  const me: Owner = { manager: o.manager, operation: 'Apply', subresource: o.subresource ?? '', apiVersion: applied.apiVersion, time: previous?.time ?? o.now, set: previous !== undefined && sameSet(previous.set, configSet) ? previous.set : configSet }
   owners.set(id, me)
 
   const base: JsonObject = live === undefined ? {} : withManagedFields(live, [])
@@ -78,7 +79,7 @@ export function serverSideApply(live: KubeObject | undefined, applied: KubeObjec
     if (otherId !== id) owner.set = difference(difference(owner.set, changed), removed)
   }
   if (changed.size > 0 || removed.size > 0 || previous === undefined || !sameSet(previous.set, configSet)) me.time = o.now
-  return finish(live, merged as KubeObject, owners)
+  return finish(live, merged as KubeObject, owners, snapshot)
 }
 
 /** The object after a create, update or patch by a non-apply manager: `updated` with its
@@ -90,7 +91,9 @@ export function trackUpdate(live: KubeObject | undefined, updated: KubeObject, o
   const scope: Scope = { subresource: o.subresource }
   const given = updated.metadata?.managedFields
   const liveEntries = live?.metadata?.managedFields
-  const owners = Array.isArray(given) && given.length > 0 && !deepEqual(given, liveEntries) ? readOwners(updated) : readOwners(live)
+  const rewritten = Array.isArray(given) && given.length > 0 && !deepEqual(given, liveEntries)
+  const owners = rewritten ? readOwners(updated) : readOwners(live)
+  const snapshot = rewritten ? undefined : snapshotOf(owners)
 
   const before = live === undefined ? new Map() : fieldValues(ownable(live, scope), schema)
   const after = fieldValues(ownable(updated, scope), schema)
@@ -104,7 +107,7 @@ export function trackUpdate(live: KubeObject | undefined, updated: KubeObject, o
     const set = difference(union(previous?.set ?? new Map(), changed), removed)
     owners.set(id, { manager: o.manager, operation: 'Update', subresource: o.subresource ?? '', apiVersion: updated.apiVersion, time: o.now, set })
   }
-  return finish(live, withManagedFields(updated, []) as KubeObject, owners)
+  return finish(live, withManagedFields(updated, []) as KubeObject, owners, snapshot)
 }
 
 /** The applied configuration as it merges into the object: no nulls (a null applies nothing),
@@ -132,7 +135,7 @@ function withoutNulls(value: unknown): unknown {
 /** An object written before any apply has no managedFields: the real server gives all its fields
  *  to "before-first-apply" (operation Update) so the first apply can conflict with them. */
 function seedBeforeFirstApply(owners: Map<string, Owner>, live: KubeObject, now: string): void {
-  const set = fieldSetOf(fieldValues(ownable(live, {}), applySchemaFor(live.apiVersion, live.kind)))
+  const set = fieldSetOf(fieldValues(ownable(live, {}), applySchemaFor(live.apiVersion, live.kind)), false)
   const owner: Owner = { manager: 'before-first-apply', operation: 'Update', subresource: '', apiVersion: live.apiVersion, time: now, set }
   owners.set(ownerId(owner), owner)
 }
@@ -146,17 +149,34 @@ function prune(merged: JsonObject, dropped: FieldSet, owners: Map<string, Owner>
   for (const path of dropped.values()) {
     if (owned.has(pathKey(path))) continue
     const under = ownedPaths.some((p) => p.length > path.length && path.every((el, i) => p[i] === el))
-    if (!under) removePath(merged, path)
+    if (!under) removePath(merged, path, (prefix) => owned.has(pathKey(prefix)))
   }
 }
 
-/** obj with the owners written as its managedFields; when neither the object nor the entries
- *  changed, live's own list is kept verbatim so a no-op stays byte-for-byte a no-op. */
-function finish(live: KubeObject | undefined, obj: KubeObject, owners: Map<string, Owner>): KubeObject {
-  const entries = writeOwners(owners.values())
+type Snapshot = Map<string, Pick<Owner, 'set' | 'time' | 'apiVersion'>>
+
+/** What the owners were as read from live: sets are replaced, never mutated, so an owner whose
+ *  set is still the same Map (and time, apiVersion) did not change. */
+function snapshotOf(owners: Map<string, Owner>): Snapshot {
+  return new Map([...owners].map(([id, o]) => [id, { set: o.set, time: o.time, apiVersion: o.apiVersion }]))
+}
+
+function unchanged(owners: Map<string, Owner>, snapshot: Snapshot): boolean {
+  const live = [...owners].filter(([, o]) => o.set.size > 0)
+  if (live.length !== snapshot.size) return false
+  return live.every(([id, o]) => {
+    const s = snapshot.get(id)
+    return s !== undefined && s.set === o.set && s.time === o.time && s.apiVersion === o.apiVersion
+  })
+}
+
+/** obj with the owners written as its managedFields; when no owner changed, live's own list is
+ *  kept verbatim (not re-encoded), so a no-op stays byte-for-byte a no-op. No snapshot: the
+ *  request rewrote managedFields itself, so they are always written. */
+function finish(live: KubeObject | undefined, obj: KubeObject, owners: Map<string, Owner>, snapshot: Snapshot | undefined): KubeObject {
   const liveEntries = live?.metadata?.managedFields
-  if (live !== undefined && Array.isArray(liveEntries) && deepEqual(entries, writeOwners(readOwners(live).values()))) {
-    return withManagedFields(obj, liveEntries as ReturnType<typeof writeOwners>) // the same entries, as live wrote them
+  if (live !== undefined && Array.isArray(liveEntries) && snapshot !== undefined && unchanged(owners, snapshot)) {
+    return withManagedFields(obj, liveEntries as ManagedFieldsEntry[]) // live's entries, as live wrote them
   }
-  return withManagedFields(obj, entries)
+  return withManagedFields(obj, writeOwners(owners.values()))
 }

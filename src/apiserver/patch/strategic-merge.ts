@@ -101,6 +101,9 @@ function applySetElementOrder(original: JsonObject, patch: JsonObject, schema: P
       continue
     }
     const meta = fieldMeta(schema, key)
+    // An order for a list our table does not merge (a newer client knows more merge lists):
+    // the list, if the patch has one, replaces the live one; the order alone changes nothing.
+    if (meta?.strategy !== 'merge' && given === undefined) continue
     original[key] = mergeList(live ?? [], given ?? [], { meta, schema: childSchema(schema, key), deleting: false, mergeMap, order })
   }
 }

@@ -116,6 +116,17 @@ const kinds: Record<string, Record<string, FieldMeta>> = {
   'storage.k8s.io/v1/VolumeAttachment': {},
   'autoscaling/v1/Scale': { spec: struct({}), status: struct({}) },
   'policy/v1/PodDisruptionBudget': { spec: struct({ selector }), status: struct({ conditions }) },
+  'autoscaling/v1/HorizontalPodAutoscaler': {},
+  'autoscaling/v2/HorizontalPodAutoscaler': { status: struct({ conditions }) },
+  'discovery.k8s.io/v1/EndpointSlice': {},
+  'events.k8s.io/v1/Event': {},
+  'scheduling.k8s.io/v1/PriorityClass': {},
+  'node.k8s.io/v1/RuntimeClass': {},
+  'certificates.k8s.io/v1/CertificateSigningRequest': { status: struct({ conditions: applyMap('type') }) },
+  'admissionregistration.k8s.io/v1/ValidatingWebhookConfiguration': { webhooks: mergeList('name') },
+  'admissionregistration.k8s.io/v1/MutatingWebhookConfiguration': { webhooks: mergeList('name') },
+  'apiextensions.k8s.io/v1/CustomResourceDefinition': { status: struct({ conditions: applyMap('type') }) },
+  'apiregistration.k8s.io/v1/APIService': { status: struct({ conditions }) },
 }
 
 const tables = new Map<string, PatchSchema>(

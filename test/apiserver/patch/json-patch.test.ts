@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { PatchError, applyJsonPatch } from '../../../src/apiserver/patch/index.js'
+import { PatchError, applyJsonPatch, jsonPatchOperationsMax } from '../../../src/apiserver/patch/index.js'
 
 const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', labels: { a: '1' } }, data: { x: '1', y: '2' } }
 
@@ -36,7 +36,7 @@ test('json patch: the SSA migration patch kubectl sends replaces metadata.manage
 test('json patch: an operation that does not apply is a 422 worded like the real server', () => {
   assertPatchError(() => applyJsonPatch(cm, [{ op: 'replace', path: '/data/zz', value: 'x' }]), 'Invalid', 'replace operation does not apply: doc is missing key: /data/zz')
   assertPatchError(() => applyJsonPatch(cm, [{ op: 'remove', path: '/data/zz' }]), 'Invalid', 'remove operation does not apply: doc is missing key: /data/zz')
-  assertPatchError(() => applyJsonPatch(cm, [{ op: 'add', path: '/nope/x', value: 1 }]), 'Invalid', 'add operation does not apply: doc is missing path: /nope/x')
+  assertPatchError(() => applyJsonPatch(cm, [{ op: 'add', path: '/nope/x', value: 1 }]), 'Invalid', 'add operation does not apply: doc is missing path: "/nope/x"')
   assertPatchError(() => applyJsonPatch(cm, [{ op: 'test', path: '/data/x', value: '9' }]), 'Invalid', 'testing value /data/x failed: test failed')
   assertPatchError(() => applyJsonPatch(cm, [{ op: 'move', from: '/data/q', path: '/data/r' }]), 'Invalid', 'move operation does not apply: doc is missing from path: /data/q')
 })
@@ -52,4 +52,10 @@ test('json patch: an empty patch returns an equal copy', () => {
   const out = applyJsonPatch(cm, [])
   assert.deepEqual(out, cm)
   assert.notEqual(out, cm)
+})
+
+test('json patch: more operations than the server takes is a 413', () => {
+  const ops = Array.from({ length: jsonPatchOperationsMax + 1 }, () => ({ op: 'test', path: '/kind', value: 'ConfigMap' }))
+  assertPatchError(() => applyJsonPatch(cm, ops), 'RequestEntityTooLarge', 'The allowed maximum operations in a JSON patch is 10000, got 10001')
+  assert.deepEqual(applyJsonPatch(cm, ops.slice(1)), cm)
 })

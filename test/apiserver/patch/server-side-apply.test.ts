@@ -29,7 +29,21 @@ const entries = (obj: KubeObject) => (obj.metadata?.managedFields ?? []) as Mana
 const entry = (obj: KubeObject, manager: string) => entries(obj).find((e) => e.manager === manager)
 const spec = (obj: KubeObject) => obj.spec as { replicas?: number; template: { spec: { containers: Obj[] } } }
 
+/** An applied configuration's set: leaves and list items only (structured-merge-diff ToFieldSet). */
 const appliedFields = {
+  'f:metadata': { 'f:labels': { 'f:app': {} } },
+  'f:spec': {
+    'f:replicas': {},
+    'f:selector': {},
+    'f:template': {
+      'f:metadata': { 'f:labels': { 'f:app': {} } },
+      'f:spec': { 'f:containers': { 'k:{"name":"web"}': { '.': {}, 'f:image': {}, 'f:name': {} } } },
+    },
+  },
+}
+
+/** An update's set also has the maps it added ("." under labels), as kubectl create shows. */
+const createdFields = {
   'f:metadata': { 'f:labels': { '.': {}, 'f:app': {} } },
   'f:spec': {
     'f:replicas': {},
@@ -158,7 +172,7 @@ test('an update takes the fields it changed from the applier, which then conflic
 
 test('update tracking: create owns everything but server fields; a no-op update keeps managedFields', () => {
   const created = trackUpdate(undefined, stored(deployment({ replicas: 1 })), { manager: 'kubectl-create', now: t1 })
-  assert.deepEqual(entries(created), [{ manager: 'kubectl-create', operation: 'Update', apiVersion: 'apps/v1', time: t1, fieldsType: 'FieldsV1', fieldsV1: appliedFields }])
+  assert.deepEqual(entries(created), [{ manager: 'kubectl-create', operation: 'Update', apiVersion: 'apps/v1', time: t1, fieldsType: 'FieldsV1', fieldsV1: createdFields }])
   assert.deepEqual(trackUpdate(created, structuredClone(created), { manager: 'kubectl-edit', now: t2 }), created)
   const scaled = trackUpdate(created, { ...created, spec: { ...spec(created), replicas: 4 } }, { manager: 'kubectl-scale', now: t2 })
   assert.deepEqual(entries(scaled).map((e) => [e.manager, e.time]), [['kubectl-create', t1], ['kubectl-scale', t2]])
@@ -201,10 +215,10 @@ test('a client that rewrites managedFields (the migration JSON patch) is taken a
   assert.equal(cleared.metadata?.managedFields, undefined)
 })
 
-test('custom resources: deduced schema, every map granular, lists atomic', () => {
+test('custom resources: deduced schema, every map granular ("." once an update adds it), lists atomic', () => {
   const cr = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { size: 1, ports: [1, 2], nested: { a: 'x' } } }
   const out = serverSideApply(undefined, cr, { manager: 'op', force: false, now: t1 })
-  assert.deepEqual(entry(out, 'op')?.fieldsV1, { 'f:spec': { '.': {}, 'f:nested': { '.': {}, 'f:a': {} }, 'f:ports': {}, 'f:size': {} } })
+  assert.deepEqual(entry(out, 'op')?.fieldsV1, { 'f:spec': { 'f:nested': { 'f:a': {} }, 'f:ports': {}, 'f:size': {} } })
   const next = serverSideApply(stored(out as KubeObject), { ...cr, spec: { size: 1, ports: [3] } }, { manager: 'op', force: false, now: t2 })
   assert.deepEqual(next.spec, { size: 1, ports: [3] })
 })
@@ -235,4 +249,29 @@ test('container ports are keyed by containerPort and protocol, TCP when not give
   assert.deepEqual(spec(tcp).template.spec.containers[0]?.ports, [{ containerPort: 80, protocol: 'TCP', name: 'http' }], 'one item, not two')
   const dropped = serverSideApply(tcp, withPorts([{ containerPort: 443 }]), { manager: 'kubectl', force: false, now: t3 })
   assert.deepEqual(spec(dropped).template.spec.containers[0]?.ports, [{ containerPort: 443 }], 'port 80 pruned')
+})
+
+test('custom resources: an update that adds a map owns the map itself too', () => {
+  const cr = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { nested: { a: 'x' } } }
+  const out = trackUpdate(undefined, cr, { manager: 'op', now: t1 })
+  assert.deepEqual(entry(out, 'op')?.fieldsV1, { 'f:spec': { '.': {}, 'f:nested': { '.': {}, 'f:a': {} } } })
+})
+
+test('a no-op keeps managedFields exactly as stored, even in another order', () => {
+  const created = stored(trackUpdate(undefined, deployment({ replicas: 1 }), { manager: 'kubectl-create', now: t1 }))
+  const applied = serverSideApply(created, deployment({ replicas: 1 }), { manager: 'kubectl', force: false, now: t2 })
+  const reordered = { ...applied, metadata: { ...applied.metadata, managedFields: [...entries(applied)].reverse() } }
+  assert.deepEqual(serverSideApply(reordered, deployment({ replicas: 1 }), { manager: 'kubectl', force: false, now: t3 }), reordered)
+  assert.deepEqual(trackUpdate(reordered, structuredClone(reordered), { manager: 'kubectl-edit', now: t3 }), reordered)
+})
+
+test('apply to the status subresource writes and owns status only', () => {
+  const live = stored(serverSideApply(undefined, deployment({ replicas: 2 }), { manager: 'kubectl', force: false, now: t1 }))
+  const config = { ...deployment({ replicas: 9 }), status: { readyReplicas: 2, conditions: [{ type: 'Available', status: 'True' }] } }
+  const out = serverSideApply(live, config, { manager: 'ctrl', force: false, now: t2, subresource: 'status' })
+  assert.equal(spec(out).replicas, 2, 'spec untouched')
+  assert.deepEqual(out.status, config.status)
+  const e = entry(out, 'ctrl')
+  assert.equal(e?.subresource, 'status')
+  assert.deepEqual(e?.fieldsV1, { 'f:status': { 'f:conditions': { 'k:{"type":"Available"}': { '.': {}, 'f:status': {}, 'f:type': {} } }, 'f:readyReplicas': {} } })
 })

@@ -159,6 +159,14 @@ test('a new key holding directives is taken without them', () => {
   assert.deepEqual(out, { ...bare, spec: { template: { spec: { containers: [{ name: 'a', image: 'x', env: [] }] } } } })
 })
 
+test('$setElementOrder for a list the table does not merge: the order alone changes nothing', () => {
+  const base = deployment(containersOf(live), { readinessGates: [{ conditionType: 'a' }, { conditionType: 'b' }] })
+  const out = smp(base, { spec: { template: { spec: { '$setElementOrder/readinessGates': [{ conditionType: 'b' }, { conditionType: 'a' }] } } } })
+  assert.deepEqual(out, base)
+  const replaced = smp(base, { spec: { template: { spec: { '$setElementOrder/readinessGates': [{ conditionType: 'c' }], readinessGates: [{ conditionType: 'c' }] } } } })
+  assert.deepEqual((replaced.spec.template.spec as Obj).readinessGates, [{ conditionType: 'c' }])
+})
+
 function assertPatchError(fn: () => unknown, code: string, message: string | RegExp): void {
   assert.throws(fn, (err: unknown) => {
     assert.ok(err instanceof PatchError, String(err))
