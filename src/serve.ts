@@ -18,6 +18,7 @@ import {
   validationHook,
   writeAtomic,
   certificateAuthenticator,
+  escalationHook,
   feedRbac,
   impersonation,
   RbacAuthorizer,
@@ -164,6 +165,7 @@ export async function startServing(o: ServeOptions, log: (line: string) => void)
     },
   })
   const tokenFile = o.tokenAuthFile === undefined ? undefined : TokenFile.parse(readFileSync(o.tokenAuthFile, 'utf8'))
+  ctx.writeHooks.unshift(escalationHook(rbac))
   for (const [path, handler] of reviewHandlers(rbac)) ctx.virtual.set(path, handler)
   ctx.virtual.set('/serviceaccounts/token', tokenRequestHandler(ctx, saTokens, issuer))
   const server = new ApiServer({

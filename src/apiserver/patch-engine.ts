@@ -1,15 +1,16 @@
 // The PatchEngine the write handlers use, over the pure patch functions: picks the engine by
 // media type, decodes the patch body, and turns patch and apply errors into Statuses.
 import type { KubeObject } from '../codec/index.js'
-import { ApiError, badRequest } from './api-error.js'
+import { ApiError } from './api-error.js'
 import type { PatchEngine } from './handlers/context.js'
-import { parseJson, parseYamlBody } from './http/decode.js'
+import { parseJson } from './http/decode.js'
 import {
   applyJsonPatch,
   applyMergePatch,
   ApplyConflictError,
   applyStrategicMergePatch,
   mediaTypeOf,
+  parseApplyPatch,
   PatchError,
   patchTypeOf,
   patchTypes,
@@ -36,9 +37,8 @@ export function patchEngine(): PatchEngine {
             return applyStrategicMergePatch(current, parseJson(body), schema) as KubeObject
           }
           case 'apply': {
-            const config = parseYamlBody(body)
-            if (config === null || typeof config !== 'object' || Array.isArray(config)) throw badRequest('apply: the configuration must be an object')
-            return serverSideApply(current as unknown as PatchObject | undefined, config as PatchObject, { manager: o.manager, force: o.force, now: o.now, subresource: o.subresource }) as unknown as KubeObject
+            const config = parseApplyPatch(body.toString('utf8'))
+            return serverSideApply(current as unknown as PatchObject | undefined, config, { manager: o.manager, force: o.force, now: o.now, subresource: o.subresource }) as unknown as KubeObject
           }
           default:
             throw new ApiError('UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${patchTypes.map(mediaTypeOf).join(', ')}`)

@@ -7,6 +7,8 @@ import type { KubeObject } from '../codec/index.js'
 import { ApiError, badRequest } from './api-error.js'
 import {
   bootstrapPolicy,
+  checkBindingEscalation,
+  checkRoleEscalation,
   forbiddenMessage,
   impersonate,
   nonResourceAttributes,
@@ -17,7 +19,7 @@ import {
   type Attributes,
   type ServiceAccountTokens,
 } from './auth/index.js'
-import type { ApiContext, UserInfo, VirtualHandler } from './handlers/context.js'
+import type { ApiContext, UserInfo, VirtualHandler, WriteHook } from './handlers/context.js'
 import type { ApiRequest } from './http/io.js'
 import type { RequestInfo } from './request-info.js'
 import type { Authenticator, Authorizer } from './server.js'
@@ -179,5 +181,23 @@ export function tokenRequestHandler(ctx: ApiContext, tokens: ServiceAccountToken
       const out = await tokens.issue({ namespace: info.namespace, name: info.name, uid: account.metadata.uid, audiences, expirationSeconds })
       return { code: 201, body: { kind: 'TokenRequest', apiVersion: 'authentication.k8s.io/v1', metadata: { name: info.name, namespace: info.namespace, creationTimestamp: null }, spec: { audiences, expirationSeconds }, status: { token: out.token, expirationTimestamp: out.expirationTimestamp } } }
     },
+  }
+}
+
+/**
+ * RBAC's escalation rule on writes of roles and bindings: a user may grant only what they already
+ * hold (or has the escalate/bind verbs), as kube-apiserver's RBAC storage enforces.
+ */
+export function escalationHook(rbac: RbacAuthorizer): WriteHook {
+  return (w) => {
+    if (w.resource.group !== 'rbac.authorization.k8s.io' || w.object === undefined) return undefined
+    try {
+      if (w.resource.resource === 'roles' || w.resource.resource === 'clusterroles') checkRoleEscalation(rbac, w.user, w.object)
+      else checkBindingEscalation(rbac, w.user, w.object)
+    } catch (err) {
+      if (err instanceof Error && 'code' in err && err.code === 'Forbidden') throw new ApiError('Forbidden', err.message, { name: w.name, group: w.resource.group, kind: w.resource.resource })
+      throw err
+    }
+    return undefined
   }
 }
