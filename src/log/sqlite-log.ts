@@ -4,7 +4,7 @@
 import Database from 'better-sqlite3'
 import { mkdirSync, statSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { CorruptionError, LogError, assert } from '../util/index.js'
+import { CorruptionError, LogError, assert, describeKey } from '../util/index.js'
 import { Checkpointer, walBudget } from './checkpointer.js'
 import { compactStep, firstIdAtRevision, type CompactStepResult } from './compaction-sql.js'
 import { LeaseTable } from './lease-table.js'
@@ -24,7 +24,7 @@ import {
   type WriteTx,
 } from './rows.js'
 import { FORMAT, migrateTo2Sql, schemaSql } from './schema.js'
-import { rowSum, valueSum } from './row-sum.js'
+import { CorruptRowError, rowSum, valueSum } from './row-sum.js'
 import { isCorruptError, isIoError, toLogError } from './sqlite-errors.js'
 import { Statements, type Statement } from './statements.js'
 
@@ -272,7 +272,10 @@ export class SqliteLog {
     const r = this.reading(() => this.stmt('SELECT id, mod_rev, create_rev, version, lease FROM live WHERE key = ?').get(key)) as
       | { id: number; mod_rev: number; create_rev: number; version: number; lease: number }
       | undefined
-    if (r === undefined) return undefined
+    if (r === undefined) {
+      this.reading(() => this.confirmAbsent(key, undefined))
+      return undefined
+    }
     return { id: r.id as LogId, modRev: r.mod_rev, createRev: r.create_rev, version: r.version, lease: r.lease }
   }
 
@@ -290,6 +293,29 @@ export class SqliteLog {
       ).all(afterId, limit) as SqlLogRow[]
       return rows.map(logRow)
     })
+  }
+
+  /**
+   * A point read found no key: asks the other structure before believing it, so a damaged page
+   * that lost an entry is a CorruptionError rather than a missing key. The live index missing a
+   * key is checked against the log's (key, rev) index; the log index missing a key at revision R
+   * against the live index (a life that started at or before R has a row in effect at R, which
+   * compaction keeps). One index seek, on misses only.
+   */
+  private confirmAbsent(key: Buffer, revision: number | undefined): void {
+    if (revision === undefined) {
+      const newest = this.stmt('SELECT rev, version FROM log WHERE key = ? ORDER BY rev DESC LIMIT 1').get(key) as
+        | { rev: number; version: number }
+        | undefined
+      if (newest !== undefined && newest.version > 0) {
+        throw new CorruptRowError(describeKey(key), newest.rev, 'the key is alive in the log but missing from the live index')
+      }
+      return
+    }
+    const live = this.stmt('SELECT mod_rev, create_rev FROM live WHERE key = ?').get(key) as { mod_rev: number; create_rev: number } | undefined
+    if (live !== undefined && live.create_rev <= revision) {
+      throw new CorruptRowError(describeKey(key), live.mod_rev, `the key's row in effect at revision ${revision} is missing from the log index`)
+    }
   }
 
   /** Position just before the first row at or above `revision`: tail(from) starts at that revision. */
@@ -320,7 +346,11 @@ export class SqliteLog {
     const params: Record<string, unknown> = { start, limit: q.limit > 0 ? q.limit : -1 }
     if (shape === 'bounded') params['end'] = end
     if (historical) params['rev'] = q.revision
-    return this.reading(() => (statement.all(params) as SqlRangeRow[]).map((r) => rangeRow(r, q.withValues)))
+    return this.reading(() => {
+      const rows = (statement.all(params) as SqlRangeRow[]).map((r) => rangeRow(r, q.withValues))
+      if (shape === 'point' && rows.length === 0) this.confirmAbsent(start, q.revision)
+      return rows
+    })
   }
 
   count(_tx: Tx, interval: Interval, revision: number | undefined): number {
