@@ -4,9 +4,11 @@
 import { createHash } from 'node:crypto'
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
+import { rmSync } from 'node:fs'
 import Database from 'better-sqlite3'
+import { verifyRow } from './log/index.js'
 import type { KvStore } from './mvcc/index.js'
-import { CorruptionError, InvalidArgumentError } from './util/index.js'
+import { CorruptionError, InvalidArgumentError, StorageError } from './util/index.js'
 
 export interface SnapshotStatus {
   /** SHA-256 of the snapshot file, hex. */
@@ -60,24 +62,64 @@ function toSingleFile(path: string): void {
   }
 }
 
+/**
+ * Refuses a damaged snapshot: SQLite's full integrity check (pages, and every index against its
+ * table), then, for format 2 and later, every log row against its checksums and every live index
+ * entry against its log row. CorruptionError names the first problem found.
+ */
+export function verifySnapshot(path: string): void {
+  const db = new Database(path, { readonly: true, fileMustExist: true })
+  try {
+    const problems = (db.pragma('integrity_check') as Array<{ integrity_check: string }>).map((r) => r.integrity_check).filter((m) => m !== 'ok')
+    if (problems.length > 0) throw new CorruptionError(`snapshot: ${path} is corrupt: ${problems.slice(0, 3).join('; ')}`)
+    const format = db.prepare('SELECT format FROM meta WHERE id = 1').pluck().get() as number
+    if (format < 2) return // no row checksums to verify
+    for (const r of db.prepare('SELECT key, rev, create_rev, version, lease, value, sum, vsum FROM log').iterate()) {
+      const row = r as { key: Buffer; rev: number; create_rev: number; version: number; lease: number; value: Buffer | null; sum: number | null; vsum: number | null }
+      verifyRow({ key: row.key, rev: row.rev, createRev: row.create_rev, version: row.version, lease: row.lease }, row.value, row.sum, row.vsum)
+    }
+    const stray = db
+      .prepare(
+        `SELECT count(*) FROM live l LEFT JOIN log g ON g.id = l.id WHERE g.id IS NULL OR g.key <> l.key OR g.rev <> l.mod_rev
+           OR g.create_rev <> l.create_rev OR g.version <> l.version OR g.lease <> l.lease`,
+      )
+      .pluck()
+      .get() as number
+    if (stray > 0) throw new CorruptionError(`snapshot: ${path} is corrupt: ${stray} live index entries do not match their log rows`)
+  } catch (err) {
+    throw err instanceof StorageError ? err : new CorruptionError(`snapshot: ${path} is corrupt: ${err instanceof Error ? err.message : String(err)}`)
+  } finally {
+    db.close()
+  }
+}
+
 /** Saves a consistent copy of the store to `path` (which must not exist) and `path.sha256`. */
 export async function saveSnapshot(store: KvStore, path: string): Promise<SnapshotStatus> {
   if (existsSync(path)) throw new InvalidArgumentError(`snapshot: ${path} already exists`)
   mkdirSync(dirname(path), { recursive: true })
   await store.backup(path)
   toSingleFile(path)
+  try {
+    // The copy holds the source's pages as they are: a damaged source gives a damaged copy.
+    verifySnapshot(path)
+  } catch (err) {
+    rmSync(path, { force: true })
+    throw err
+  }
   const sum = sha256(path)
   writeFileSync(checksumPath(path), `${sum}\n`)
   return { sha256: sum, ...inspect(path) }
 }
 
-/** Reads a snapshot's checksum and contents; CorruptionError if the checksum does not match. */
+/** Reads a snapshot's checksum and contents; CorruptionError if the checksum does not match
+ *  or the file is damaged (verifySnapshot). */
 export function snapshotStatus(path: string): SnapshotStatus {
   const sum = sha256(path)
   if (existsSync(checksumPath(path))) {
     const expected = readFileSync(checksumPath(path), 'utf8').trim()
     if (expected !== sum) throw new CorruptionError(`snapshot: ${path} has sha256 ${sum}, expected ${expected}`)
   }
+  verifySnapshot(path)
   return { sha256: sum, ...inspect(path) }
 }
 

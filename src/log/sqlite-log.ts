@@ -4,7 +4,7 @@
 import Database from 'better-sqlite3'
 import { mkdirSync, statSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { CorruptionError, LogError, assert } from '../util/index.js'
+import { CorruptionError, LogError, assert, describeKey } from '../util/index.js'
 import { Checkpointer, walBudget } from './checkpointer.js'
 import { compactStep, firstIdAtRevision, type CompactStepResult } from './compaction-sql.js'
 import { LeaseTable } from './lease-table.js'
@@ -24,7 +24,7 @@ import {
   type WriteTx,
 } from './rows.js'
 import { FORMAT, migrateTo2Sql, schemaSql } from './schema.js'
-import { rowSum, valueSum } from './row-sum.js'
+import { CorruptRowError, rowSum, valueSum } from './row-sum.js'
 import { isCorruptError, isIoError, toLogError } from './sqlite-errors.js'
 import { Statements, type Statement } from './statements.js'
 
@@ -79,9 +79,15 @@ export class SqliteLog {
   private corruption: CorruptionError | undefined
   // Runs checkpoints off the main thread; undefined for in-memory databases or when disabled.
   readonly checkpointer: Checkpointer | undefined
+  // Bytes the database file and its WAL may take together (0: no quota).
+  private readonly quotaBytes: number
+  // Set by write() when the files were over the quota even after a truncating checkpoint: puts
+  // are refused in that transaction, deletes and compaction (which free space) go on.
+  private overQuota = false
 
   constructor(options: SqliteLogOptions) {
     this.path = options.path
+    this.quotaBytes = options.path === ':memory:' ? 0 : options.quotaBytes
     const readOnly = options.readOnly === true
     if (options.path !== ':memory:' && !readOnly) mkdirSync(dirname(options.path), { recursive: true })
     try {
@@ -108,8 +114,11 @@ export class SqliteLog {
     }
     this.dataVersion = this.stmt('PRAGMA data_version').pluck().get() as number
     if (options.path !== ':memory:' && options.checkpointThread !== false && !readOnly) {
-      this.db.pragma(`wal_autocheckpoint = ${walBudget.autocheckpointBackstopPages}`)
-      this.db.pragma(`journal_size_limit = ${walBudget.fileKeepBytes}`)
+      // Under a quota the smaller WAL bounds set up for it stay in force.
+      if (this.quotaBytes === 0) {
+        this.db.pragma(`wal_autocheckpoint = ${walBudget.autocheckpointBackstopPages}`)
+        this.db.pragma(`journal_size_limit = ${walBudget.fileKeepBytes}`)
+      }
       this.checkpointer = new Checkpointer(options.path, options.busyTimeoutMs, walBudget.bytesPerCheckpoint)
     }
   }
@@ -125,6 +134,10 @@ export class SqliteLog {
     if (options.quotaBytes > 0) {
       const pageSize = this.db.pragma('page_size', { simple: true }) as number
       this.db.pragma(`max_page_count = ${Math.max(1, Math.floor(options.quotaBytes / pageSize))}`)
+      // Checkpoint (and cut the WAL back) well before the WAL alone could reach the quota.
+      const walPages = Math.max(16, Math.floor(options.quotaBytes / 8 / pageSize))
+      this.db.pragma(`wal_autocheckpoint = ${walPages}`)
+      this.db.pragma(`journal_size_limit = ${walPages * pageSize}`)
     }
     this.db.exec(`BEGIN IMMEDIATE; ${schemaSql} COMMIT;`)
   }
@@ -189,6 +202,7 @@ export class SqliteLog {
     if (failure !== undefined) {
       throw new LogError(`log: writes refused since a commit failed with ${failure.sqliteCode ?? 'an I/O error'}; reopen the store`, failure.sqliteCode, { cause: failure })
     }
+    if (this.quotaBytes > 0) this.overQuota = this.diskBytesOverQuota()
     try {
       this.stmt('BEGIN IMMEDIATE').run()
     } catch (err) {
@@ -211,6 +225,22 @@ export class SqliteLog {
       this.writing = false
     }
     return result
+  }
+
+  /**
+   * The quota bounds the database file and its WAL together (the WAL is disk too, and between
+   * checkpoints can grow past the file itself). Over it, checkpoint and truncate the WAL first;
+   * only if that does not bring the two under the quota are puts refused.
+   */
+  private diskBytesOverQuota(): boolean {
+    const used = (): number => fileSize(this.path) + fileSize(`${this.path}-wal`)
+    if (used() <= this.quotaBytes) return false
+    try {
+      this.db.pragma('wal_checkpoint(TRUNCATE)')
+    } catch (err) {
+      throw toLogError(err, 'checkpoint for the quota')
+    }
+    return used() > this.quotaBytes
   }
 
   private commit(): void {
@@ -272,7 +302,10 @@ export class SqliteLog {
     const r = this.reading(() => this.stmt('SELECT id, mod_rev, create_rev, version, lease FROM live WHERE key = ?').get(key)) as
       | { id: number; mod_rev: number; create_rev: number; version: number; lease: number }
       | undefined
-    if (r === undefined) return undefined
+    if (r === undefined) {
+      this.reading(() => this.confirmAbsent(key, undefined))
+      return undefined
+    }
     return { id: r.id as LogId, modRev: r.mod_rev, createRev: r.create_rev, version: r.version, lease: r.lease }
   }
 
@@ -290,6 +323,29 @@ export class SqliteLog {
       ).all(afterId, limit) as SqlLogRow[]
       return rows.map(logRow)
     })
+  }
+
+  /**
+   * A point read found no key: asks the other structure before believing it, so a damaged page
+   * that lost an entry is a CorruptionError rather than a missing key. The live index missing a
+   * key is checked against the log's (key, rev) index; the log index missing a key at revision R
+   * against the live index (a life that started at or before R has a row in effect at R, which
+   * compaction keeps). One index seek, on misses only.
+   */
+  private confirmAbsent(key: Buffer, revision: number | undefined): void {
+    if (revision === undefined) {
+      const newest = this.stmt('SELECT rev, version FROM log WHERE key = ? ORDER BY rev DESC LIMIT 1').get(key) as
+        | { rev: number; version: number }
+        | undefined
+      if (newest !== undefined && newest.version > 0) {
+        throw new CorruptRowError(describeKey(key), newest.rev, 'the key is alive in the log but missing from the live index')
+      }
+      return
+    }
+    const live = this.stmt('SELECT mod_rev, create_rev FROM live WHERE key = ?').get(key) as { mod_rev: number; create_rev: number } | undefined
+    if (live !== undefined && live.create_rev <= revision) {
+      throw new CorruptRowError(describeKey(key), live.mod_rev, `the key's row in effect at revision ${revision} is missing from the log index`)
+    }
   }
 
   /** Position just before the first row at or above `revision`: tail(from) starts at that revision. */
@@ -320,7 +376,11 @@ export class SqliteLog {
     const params: Record<string, unknown> = { start, limit: q.limit > 0 ? q.limit : -1 }
     if (shape === 'bounded') params['end'] = end
     if (historical) params['rev'] = q.revision
-    return this.reading(() => (statement.all(params) as SqlRangeRow[]).map((r) => rangeRow(r, q.withValues)))
+    return this.reading(() => {
+      const rows = (statement.all(params) as SqlRangeRow[]).map((r) => rangeRow(r, q.withValues))
+      if (shape === 'point' && rows.length === 0) this.confirmAbsent(start, q.revision)
+      return rows
+    })
   }
 
   count(_tx: Tx, interval: Interval, revision: number | undefined): number {
@@ -334,6 +394,13 @@ export class SqliteLog {
 
   append(_tx: WriteTx, row: Omit<LogRow, 'id'>): LogId {
     assert((row.version === 0) === (row.value === null), 'log: a tombstone, and only a tombstone, has no value')
+    if (this.overQuota && row.value !== null) {
+      // Before the statement runs (not counted as a write): only this request is refused.
+      throw new LogError(
+        `log: database space exceeded (database and WAL over the quota of ${this.quotaBytes} bytes); compact and defragment to free space`,
+        'SQLITE_FULL',
+      )
+    }
     this.appendedBytes += row.key.length + (row.value?.length ?? 0) + walBudget.bytesPerRowOverhead
     const vsum = valueSum(row.value)
     const sum = rowSum(row, vsum, row.value !== null)
