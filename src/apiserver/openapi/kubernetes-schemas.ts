@@ -12,7 +12,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, extname, join, relative, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { JsonSchema } from './json-schema.js'
-import { parseDeclaration, resolveRefs, type ParsedDeclaration } from './dts-schema-parser.js'
+import { DeclarationParseError, parseDeclaration, resolveRefs, type ParsedDeclaration } from './dts-schema-parser.js'
 import { cachePath, readCatalog, writeCatalog } from './schema-cache.js'
 
 export interface GroupVersionKind {
@@ -156,7 +156,7 @@ async function extract(sources: Source[]): Promise<SchemaCatalog> {
   const kinds = new Map<string, string>()
   for (const d of loaded) {
     resolveRefs(d.schema, names)
-    if (definitions.has(d.name)) throw new Error(`openapi: two definitions named ${d.name}`)
+    if (definitions.has(d.name)) throw new DeclarationParseError(d.id, `two definitions named ${d.name}`)
     definitions.set(d.name, d.schema)
     if (d.gvk !== undefined) {
       addGvk(d.schema, d.gvk.apiVersion, d.gvk.kind)
