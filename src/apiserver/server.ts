@@ -90,6 +90,11 @@ export class ApiServer {
     await closed
   }
 
+  /** Ends every open response (watch streams, log follows) without closing the server: clients reconnect. */
+  endStreams(): void {
+    for (const res of this.open) if (!res.writableEnded) res.end()
+  }
+
   private async handle(req: Http2ServerRequest, res: Http2ServerResponse): Promise<void> {
     const started = performance.now()
     let info: RequestInfo | undefined
