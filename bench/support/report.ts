@@ -69,7 +69,8 @@ export function markdownTable(t: Table): string {
 export function consoleTable(t: Table): string {
   const rows = t.rows.map((r) => r.map((c) => c.replaceAll('`', '')))
   const widths = t.head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
-  const numeric = t.head.map((_, i) => i > 0 && rows.every((r) => /^(\d|[-–]$|$)/.test(r[i] ?? '')))
+  // A number, a ratio (1.23x), a range (3,282–3,412), a pair (0.01 / 0.08) or a percentage; '–' for none.
+  const numeric = t.head.map((_, i) => i > 0 && rows.every((r) => /^(\d[\d.,–/ ()x%M-]*|[-–]|)$/.test(r[i] ?? '')))
   const line = (cells: string[]): string =>
     cells.map((c, i) => (numeric[i] === true ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd()
   return [line(t.head), ...rows.map(line)].join('\n')
