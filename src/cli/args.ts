@@ -15,6 +15,7 @@ export type Values<O extends OptionSpec> = {
 
 export const globalOptions = {
   db: { type: 'string' },
+  endpoints: { type: 'string' },
   'write-out': { type: 'string', short: 'w' },
   'encryption-config': { type: 'string' },
   durability: { type: 'string' },

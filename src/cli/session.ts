@@ -7,6 +7,7 @@ import { encryption, openStore, systemClock, type Clock, type Durability, type O
 import type { globalOptions, Values } from './args.js'
 import { CommandError, UsageError } from './errors.js'
 import { Output, parseOutputFormat } from './output.js'
+import { RemoteStore } from './remote-store.js'
 
 export interface CliIo {
   stdin: Readable
@@ -64,6 +65,13 @@ export class Session {
    */
   async openStore(mode: 'existing' | 'create' | 'read'): Promise<Store> {
     if (this.store !== undefined) return this.store
+    const endpoints = this.globals.endpoints
+    if (endpoints !== undefined && endpoints !== '') {
+      // --endpoints: etcd v3 gRPC to the first endpoint instead of the file (remote-store.ts); it
+      // answers the calls commands make, so it stands in for the Store.
+      this.store = new RemoteStore(endpoints.split(',')[0] as string) as unknown as Store
+      return this.store
+    }
     if (mode !== 'create' && this.dbPath !== ':memory:' && !existsSync(this.dbPath)) {
       throw new CommandError(`database ${this.dbPath} does not exist (give --db or ETCHLOG_DB)`)
     }
