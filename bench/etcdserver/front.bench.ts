@@ -1,5 +1,5 @@
 // The etcd front against etcd 3.4, side by side in one run, on the same machine:
-//   npx tsx bench/etcdserver/front.bench.ts [--quick] [--phase-ms=4000] [--check-perf=s,m]
+//   npx tsx bench/etcdserver/front.bench.ts [--quick] [--phase-ms=4000] [--ops=put,get,cas] [--check-perf=s,m]
 // Puts, gets and CAS txns at 1, 64 and 256 clients, driven from several client processes
 // (load-worker.ts) so that the Node gRPC client (~200 us of CPU per call) is not what is
 // measured; each side's CPU per request is read from /proc. Then watch fan-out to 1,000 watchers
@@ -22,7 +22,7 @@ import { findEtcd, startEtcd } from '../../test/support/etcd-server.js'
 import { etcdctl, findEtcdctl } from '../../test/support/etcdctl.js'
 import { removeTempDirs, tempDir } from '../support/temp.js'
 
-const { values: flags } = parseArgs({ options: { quick: { type: 'boolean', default: false }, 'phase-ms': { type: 'string' }, 'check-perf': { type: 'string' } } })
+const { values: flags } = parseArgs({ options: { quick: { type: 'boolean', default: false }, 'phase-ms': { type: 'string' }, 'check-perf': { type: 'string' }, ops: { type: 'string' } } })
 const quick = flags.quick === true
 const phaseMs = Number(flags['phase-ms'] ?? (quick ? 400 : 4000))
 const clientCounts = quick ? [1, 8] : [1, 64, 256]
@@ -152,7 +152,7 @@ async function main(): Promise<void> {
     if (etcd !== undefined) sides.push([`etcd ${etcd.version}`, etcd.endpoint, pidListening(etcd.endpoint)])
     else console.log('etcd not found: front only')
     console.log(`| op | clients | side | ops/s | p50 ms | p99 ms | server CPU us/op | client CPU us/op |\n|---|---|---|---|---|---|---|---|`)
-    for (const op of ['put', 'get', 'cas']) {
+    for (const op of (flags.ops ?? 'put,get,cas').split(',').filter((o) => o !== '')) {
       for (const clients of clientCounts) {
         for (const [name, endpoint, pid] of sides) {
           const r = await runLoad(endpoint, pid, op, clients)

@@ -3,7 +3,6 @@
 // the response message in the same form, defaults left out, enums by name. /v3/watch streams one
 // {"result": ...} object per line. Also etcd's GET /health and /version.
 import { EventEmitter } from 'node:events'
-import { fileURLToPath } from 'node:url'
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http'
 import { status as Status } from '@grpc/grpc-js'
 import type * as grpc from '@grpc/grpc-js'
@@ -13,10 +12,9 @@ import type { FrontContext } from './front-context.js'
 import { kvHandlers } from './kv-service.js'
 import { leaseHandlers } from './lease-service.js'
 import { clusterHandlers, maintenanceHandlers } from './maintenance-service.js'
-import type { EtcdProto } from './proto.js'
+import { protoRoot, type EtcdProto } from './proto.js'
 import { WatchStream, type WireWatchRequest } from './watch-stream.js'
 
-const protoPath = fileURLToPath(new URL('./etcd-rpc.proto', import.meta.url))
 const bodyBytesMax = 4 * 1024 * 1024
 
 interface Route { handlers: grpc.UntypedServiceImplementation; method: string; request: string; response: string }
@@ -92,7 +90,7 @@ function sendError(res: ServerResponse, code: Status, message: string): void {
 }
 
 export function gatewayHandler(ctx: FrontContext, _proto: EtcdProto, streams: Set<{ close(endCall: boolean): void }>): RequestListener {
-  const root = new protobuf.Root().loadSync(protoPath, { keepCase: true })
+  const root = protoRoot()
   const type = (name: string): protobuf.Type => root.lookupType(`etcdserverpb.${name}`)
   const table = routes(ctx, streams)
   const decode = (name: string, json: unknown): object => {
@@ -130,7 +128,12 @@ export function gatewayHandler(ctx: FrontContext, _proto: EtcdProto, streams: Se
     res.writeHead(200, { 'content-type': 'application/json' })
     // WatchStream speaks to a gRPC call: this adapter writes its messages as JSON lines.
     const call = new EventEmitter() as EventEmitter & { write(m: object): boolean; end(): void }
-    call.write = (m) => res.write(`${JSON.stringify({ result: encode('WatchResponse', m) })}\n`)
+    const watchType = type('WatchResponse')
+    call.write = (m) => {
+      // Event responses come encoded (shared event bytes): decode them back for JSON.
+      const result = Buffer.isBuffer(m) ? watchType.toObject(watchType.decode(m), toJson) : encode('WatchResponse', m)
+      return res.write(`${JSON.stringify({ result })}\n`)
+    }
     call.end = () => res.end()
     res.on('drain', () => call.emit('drain'))
     res.on('close', () => call.emit('cancelled'))

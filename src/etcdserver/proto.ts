@@ -5,6 +5,7 @@
 import { fileURLToPath } from 'node:url'
 import * as grpc from '@grpc/grpc-js'
 import * as protoLoader from '@grpc/proto-loader'
+import protobuf from 'protobufjs'
 
 const protoPath = fileURLToPath(new URL('./etcd-rpc.proto', import.meta.url))
 
@@ -27,6 +28,13 @@ export interface EtcdProto {
 }
 
 let loaded: EtcdProto | undefined
+let root: protobuf.Root | undefined
+
+/** The same .proto as protobufjs types (field names as written), for hand-built messages. */
+export function protoRoot(): protobuf.Root {
+  root ??= new protobuf.Root().loadSync(protoPath, { keepCase: true })
+  return root
+}
 
 export function etcdProto(): EtcdProto {
   if (loaded !== undefined) return loaded
@@ -39,8 +47,11 @@ export function etcdProto(): EtcdProto {
     const service: Record<string, grpc.MethodDefinition<unknown, unknown>> = {}
     for (const [method, def] of Object.entries(ctor.service)) {
       const decode = def.requestDeserialize
+      const encode = def.responseSerialize
       service[method] = {
         ...def,
+        // A Buffer is a response already encoded (watch responses built from shared event bytes).
+        responseSerialize: (value: unknown): Buffer => (Buffer.isBuffer(value) ? value : encode(value)),
         requestDeserialize: (buf: Buffer): unknown => {
           const request = decode(buf) as object
           wireSizes.set(request, buf.length)
