@@ -67,7 +67,9 @@ function lines(child: ChildProcess): AsyncGenerator<string> {
 }
 
 async function startFront(dir: string): Promise<{ endpoint: string; pid: number; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [...tsx, join(here, '../../test/support/etcd-front-main.ts'), join(dir, 'front.db')], { stdio: ['ignore', 'pipe', 'inherit'] })
+  // ETCHLOG_FRONT_NODE_ARGS: extra node flags for the front process (e.g. --cpu-prof).
+  const extra = (process.env.ETCHLOG_FRONT_NODE_ARGS ?? '').split(' ').filter((a) => a !== '')
+  const child = spawn(process.execPath, [...extra, ...tsx, join(here, '../../test/support/etcd-front-main.ts'), join(dir, 'front.db')], { stdio: ['ignore', 'pipe', 'inherit'] })
   const first = await lines(child).next()
   const m = /^listening http:\/\/(\S+)$/.exec(first.value ?? '')
   if (m === null) throw new Error(`bench: the front did not start: ${String(first.value)}`)

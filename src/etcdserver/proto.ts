@@ -47,11 +47,17 @@ export function etcdProto(): EtcdProto {
     const service: Record<string, grpc.MethodDefinition<unknown, unknown>> = {}
     for (const [method, def] of Object.entries(ctor.service)) {
       const decode = def.requestDeserialize
-      const encode = def.responseSerialize
+      // Responses are built in the wire shape already (wire.ts), so protobufjs's encode takes them
+      // as they are, without the fromObject copy proto-loader's serializer makes (2.5x cheaper).
+      // A Buffer is a response already encoded (watch responses built from shared event bytes).
+      const type = protoRoot().lookupType(protoRoot().lookupService(`etcdserverpb.${name}`).methods[method]?.responseType ?? '')
       service[method] = {
         ...def,
-        // A Buffer is a response already encoded (watch responses built from shared event bytes).
-        responseSerialize: (value: unknown): Buffer => (Buffer.isBuffer(value) ? value : encode(value)),
+        responseSerialize: (value: unknown): Buffer => {
+          if (Buffer.isBuffer(value)) return value
+          const bytes = type.encode(value as Record<string, unknown>).finish()
+          return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+        },
         requestDeserialize: (buf: Buffer): unknown => {
           const request = decode(buf) as object
           wireSizes.set(request, buf.length)

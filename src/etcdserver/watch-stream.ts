@@ -41,6 +41,11 @@ const framedEvents = new WeakMap<WatchEvent, Buffer>()
 const framedEventsNoPrev = new WeakMap<WatchEvent, Buffer>()
 const eventsField = (11 << 3) | 2
 
+let eventTypeCache: protobuf.Type | undefined
+let responseTypeCache: protobuf.Type | undefined
+const eventType = (): protobuf.Type => (eventTypeCache ??= protoRoot().lookupType('etcdserverpb.Event'))
+const responseType = (): protobuf.Type => (responseTypeCache ??= protoRoot().lookupType('etcdserverpb.WatchResponse'))
+
 function eventToWire(e: WatchEvent, prevKv: boolean): WireEvent {
   return { type: e.type === 'PUT' ? 0 : 1, kv: kvToWire(e.kv), prev_kv: prevKv && e.prevKv !== undefined ? kvToWire(e.prevKv) : null }
 }
@@ -49,7 +54,7 @@ function framedEvent(e: WatchEvent, prevKv: boolean): Buffer {
   const cache = prevKv ? framedEvents : framedEventsNoPrev
   let framed = cache.get(e)
   if (framed === undefined) {
-    const type = protoRoot().lookupType('etcdserverpb.Event')
+    const type = eventType()
     const body = type.encode(type.fromObject(eventToWire(e, prevKv))).finish()
     framed = Buffer.from(protobuf.Writer.create().uint32(eventsField).bytes(body).finish())
     cache.set(e, framed)
@@ -58,7 +63,7 @@ function framedEvent(e: WatchEvent, prevKv: boolean): Buffer {
 }
 
 function encodeEvents(header: object, watchId: string, events: Buffer[], fragment: boolean): Buffer {
-  const type = protoRoot().lookupType('etcdserverpb.WatchResponse')
+  const type = responseType()
   const head = type.encode(type.fromObject(fragment ? { header, watch_id: watchId, fragment } : { header, watch_id: watchId })).finish()
   return Buffer.concat([head, ...events])
 }
