@@ -2,6 +2,8 @@
 // an endpoint (etchlog's front or a real etcd), with etcd's gRPC errors turned back into the
 // store's error classes so every command prints what it prints locally. Lease IDs cross as
 // numbers (the Store API's), exact below 2^53: etcd's own larger IDs lose precision here.
+import { createHash } from 'node:crypto'
+import { writeFileSync } from 'node:fs'
 import * as grpc from '@grpc/grpc-js'
 import { etcdProto } from '../etcdserver/index.js'
 import {
@@ -293,6 +295,30 @@ export class RemoteStore {
         }
       },
     }
+  }
+
+  /**
+   * Maintenance.Snapshot into `destination`: the pieces, then the trailing SHA-256, checked and
+   * left out (so from the front the file is the SQLite copy that `snapshot status` reads).
+   */
+  async backup(destination: string): Promise<void> {
+    const stream = (this.clients.maintenance.Snapshot as (r: Wire) => grpc.ClientReadableStream<Wire>).call(this.clients.maintenance, {})
+    const chunks: Buffer[] = []
+    await new Promise<void>((resolve, reject) => {
+      stream.on('data', (m: Wire) => chunks.push(m.blob as Buffer))
+      stream.on('error', (e: grpc.ServiceError) => reject(fromGrpc(e)))
+      stream.on('end', () => resolve())
+    })
+    const all = Buffer.concat(chunks)
+    const data = all.subarray(0, all.length - 32)
+    if (all.length < 32 || !createHash('sha256').update(data).digest().equals(all.subarray(-32))) {
+      throw new CommandError('snapshot: sha256 checksum not found or wrong')
+    }
+    writeFileSync(destination, data, { flag: 'wx' })
+  }
+
+  async reencrypt(): Promise<never> {
+    throw new CommandError('reencrypt needs the database file: not available with --endpoints')
   }
 
   /** What a remote endpoint cannot do through etcd's API. */

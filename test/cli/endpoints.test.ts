@@ -5,6 +5,8 @@ import { test, type TestContext } from 'node:test'
 import { startTestFront } from '../support/etcd-front.js'
 import { findEtcd, startEtcd } from '../support/etcd-server.js'
 import { runCli, ok } from './harness.js'
+import { join } from 'node:path'
+import { tempDir } from '../support/temp-store.js'
 
 async function session(t: TestContext, endpoint: string): Promise<void> {
   const cli = (args: string[], input?: string) => runCli([`--endpoints=${endpoint}`, ...args], input === undefined ? {} : { stdin: input })
@@ -29,6 +31,12 @@ test('etchctl --endpoints against the etcd front', async (t) => {
   const f = await startTestFront(t)
   await session(t, f.endpoint)
   assert.equal(String((await f.store.get('foo'))?.value), 'new')
+  const dir = tempDir()
+  t.after(() => dir.remove())
+  const snap = join(dir.path, 'snap.db')
+  ok(await runCli([`--endpoints=${f.endpoint}`, 'snapshot', 'save', snap]))
+  const status = ok(await runCli(['snapshot', 'status', snap, '-w', 'json'])).stdout
+  assert.equal((JSON.parse(status) as { revision: number }).revision, f.store.revision)
 })
 
 test('etchctl --endpoints against a real etcd 3.4', async (t) => {
