@@ -138,7 +138,7 @@ async function checkPerf(endpoint: string, load: string): Promise<string> {
   const bin = findEtcdctl()
   if (bin === undefined) return 'etcdctl not found'
   const r = await etcdctl(bin, endpoint, ['check', 'perf', `--load=${load}`], { timeoutMs: 180_000 })
-  const verdicts = [...r.stdout.matchAll(/^(PASS|FAIL): (.*)$/gm)].map((m) => `${m[1]} ${m[2]}`)
+  const verdicts = [...r.stdout.matchAll(/(PASS|FAIL): ([^\r\n]*)/g)].map((m) => `${m[1]} ${m[2]}`)
   return `${r.code === 0 ? 'PASS' : 'FAIL'} (${verdicts.join('; ')})`
 }
 
