@@ -172,6 +172,8 @@ class Gateway {
     const call = new EventEmitter() as EventEmitter & { write(m: object): boolean; end(): void }
     call.write = (m) => res.write(`${JSON.stringify({ result: this.encode('WatchResponse', m) })}\n`)
     call.end = () => res.end()
+    // The stream failed a request: the HTTP response just ends (its status line was sent).
+    call.on('error', () => res.destroy())
     res.on('drain', () => call.emit('drain'))
     res.on('close', () => call.emit('cancelled'))
     const stream = new WatchStream(this.ctx, call as unknown as grpc.ServerDuplexStream<WireWatchRequest, object>, (w) => this.streams.delete(w))

@@ -6,7 +6,7 @@
 import type * as grpc from '@grpc/grpc-js'
 import { TooManyWatchersError, type WatchEvent, type Watcher, type WatchFilter, type WatchRequest, type WatchResponse } from '../watchcache/index.js'
 import protobuf from 'protobufjs'
-import { etcdMessages } from './errors.js'
+import { etcdMessages, toGrpcStatus } from './errors.js'
 import type { FrontContext } from './front-context.js'
 import { protoRoot } from './proto.js'
 import { int64, kvToWire, type Int64, type WireKv } from './wire.js'
@@ -87,7 +87,7 @@ export class WatchStream {
     private readonly onClosed: (s: WatchStream) => void,
   ) {
     call.on('data', (req: WireWatchRequest) => {
-      this.chain = this.chain.then(() => this.handle(req))
+      this.chain = this.chain.then(() => this.handle(req)).catch((err: unknown) => this.fail(err))
     })
     call.on('end', () => this.close(true))
     call.on('cancelled', () => this.close(false))
@@ -107,6 +107,14 @@ export class WatchStream {
     this.watches.clear()
     if (endCall) this.call.end()
     this.onClosed(this)
+  }
+
+  /** A request the stream could not handle: the call ends with that status, its watchers with it. */
+  private fail(err: unknown): void {
+    if (this.closed) return
+    const s = toGrpcStatus(err)
+    this.close(false)
+    this.call.emit('error', { code: s.code, details: s.details })
   }
 
   private async handle(req: WireWatchRequest): Promise<void> {
