@@ -57,6 +57,9 @@ test('bench --quick runs every benchmark', { timeout: 90_000 }, (t) => {
     'AES-GCM alone (KV = 1x)',
     'objects/list/pods=300/store (rv "")',
     'objects/list/pods=300/cache/limit=500 (NotOlderThan, first page)',
+    'read-path/get/consistent (cache, encrypted pod)',
+    'read-path/list/pods=300/limit=500/consistent (cache, first page)',
+    'stall: consistent lists from the cache',
   ]) {
     assert.ok(run.stdout.includes(task), `bench --quick output lacks ${task}:\n${run.stdout}`)
   }
