@@ -153,6 +153,8 @@ async function stallPhase(store: Store, list: () => Promise<unknown>, mode: stri
     }
   }
   loop.enable()
+  // The histogram skips its first tick: let it have one before the work starts.
+  await new Promise<void>((resolve) => setTimeout(resolve, 5))
   const work = [...Array.from({ length: o.writers }, (_, i) => writer(i)), lister()]
   await new Promise<void>((resolve) => setTimeout(resolve, o.phaseMs))
   stop = true
@@ -193,6 +195,7 @@ export async function runReadPathBench(o: ReadPathOptions): Promise<ReadPathResu
     objects = new ObjectStore({ kv: store, codec: objectCodec, clock: systemClock })
     const loadLoop = monitorEventLoopDelay({ resolution: 1 })
     loadLoop.enable()
+    await new Promise<void>((resolve) => setTimeout(resolve, 5))
     const t0 = performance.now()
     await untilLoaded(objects, store)
     const firstLoad = { ms: performance.now() - t0, loopMaxMs: 0 }

@@ -99,7 +99,8 @@ async function readPages(source: ListSource, scan: ListScan, slicer: ReadSlicer)
   let want = scan.limit
   for (;;) {
     const rows = paging ? Math.min(want, slicer.pageRows) : slicer.pageRows
-    const r = await source.kv.range({ key: start, rangeEnd: scan.rangeEnd, revision: readAt, limit: rows })
+    // Unpaged, nothing needs the count: skipping it keeps a walk of many slices linear.
+    const r = await source.kv.range({ key: start, rangeEnd: scan.rangeEnd, revision: readAt, limit: rows, ...(paging ? {} : { withoutCount: true }) })
     // Later pages read at the first page's revision, so the whole list is one snapshot.
     if (readAt === 0) readAt = r.revision
     more = r.more
