@@ -2,6 +2,7 @@
 import type { ReencryptResult } from '../encryption/reencrypt.bench.js'
 import type { ObjectPathResults } from '../objects/object-path.bench.js'
 import type { ObjectListResults } from '../objects/list.bench.js'
+import { readPathLines, type ReadPathResults } from '../objects/read-path.bench.js'
 import type { PointSqlRow } from '../log/point-sql.bench.js'
 import { etcdFanoutLines, type EtcdFanoutRow } from '../watchcache/fanout-etcd.bench.js'
 import type { FanoutResult, FanoutRow } from '../watchcache/fanout.bench.js'
@@ -30,6 +31,8 @@ export interface Results {
   reencrypt: ReencryptResult
   objectPath: ObjectPathResults
   objectList: ObjectListResults
+  /** Consistent reads from the watch cache (issue 12); printed, not yet in BENCHMARKS.md. */
+  readPath?: ReadPathResults
   /** Whether etcd ran side by side, and which. */
   etcd: EtcdInfo
   /** Chart files written (paths relative to the repository root), empty when none were. */
@@ -348,6 +351,7 @@ export function consoleReport(r: PartialResults): string {
       `object lists of ${l.pods} encrypted pods: store (rv "") vs watch cache (rv "0"); first cached list (loads and decodes) ${ms(l.firstCachedMs)} ms`,
       consoleTable(objectListTable(l)),
     ]),
+    ...block(r.readPath, readPathLines),
     ...block(r.reencrypt, (re) => [
       `reencrypt: ${re.count} values of ${re.valueBytes} B, main thread vs a reseal pool of ${re.threads} threads`,
       consoleTable(reencryptTable(re)),
