@@ -39,7 +39,7 @@ const format2 = (value: string): string => `SELECT l.key, l.mod_rev, l.create_re
 function verified(rows: Row[], withValues: boolean): number {
   for (const r of rows) {
     if (r.agree !== 1) throw new Error('bench: index and log disagree')
-    verifyRow({ key: r.key, rev: r.mod_rev, createRev: r.create_rev, version: r.version, lease: r.lease }, withValues ? r.value : undefined, r.sum, r.vsum)
+    verifyRow({ key: r.key, rev: r.mod_rev, createRev: r.create_rev, version: r.version, lease: r.lease }, withValues ? r.value : undefined, r.sum, r.vsum, false)
   }
   return rows.length
 }

@@ -84,6 +84,9 @@ export class SqliteLog {
   // Set by write() when the files were over the quota even after a truncating checkpoint: puts
   // are refused in that transaction, deletes and compaction (which free space) go on.
   private overQuota = false
+  // Log rows with a lower id were written before the file was migrated to format 2 and have no
+  // checksums (meta.sums_from); every other row must have them.
+  private readonly sumsFrom: number
 
   constructor(options: SqliteLogOptions) {
     this.path = options.path
@@ -112,6 +115,7 @@ export class SqliteLog {
       this.db.close()
       throw new CorruptionError(`log: ${options.path} has format ${format}, this build reads format ${FORMAT}`)
     }
+    this.sumsFrom = this.stmt('SELECT sums_from FROM meta WHERE id = 1').pluck().get() as number
     this.dataVersion = this.stmt('PRAGMA data_version').pluck().get() as number
     if (options.path !== ':memory:' && options.checkpointThread !== false && !readOnly) {
       // Under a quota the smaller WAL bounds set up for it stay in force.
@@ -321,7 +325,7 @@ export class SqliteLog {
       const rows = this.stmt(
         'SELECT id, rev, key, create_rev, version, lease, value, sum, vsum FROM log WHERE id > ? ORDER BY id LIMIT CAST(? AS INTEGER)',
       ).all(afterId, limit) as SqlLogRow[]
-      return rows.map(logRow)
+      return rows.map((r) => logRow(r, this.sumsFrom))
     })
   }
 
@@ -348,6 +352,18 @@ export class SqliteLog {
     }
   }
 
+  /**
+   * A historical point read found the key's row at `found`: if the live index says the key's
+   * current version was written at or before the revision read, that must be the row found (an
+   * index entry lost from log_key_rev would otherwise let an older version through).
+   */
+  private confirmNewest(key: Buffer, revision: number, found: number): void {
+    const live = this.stmt('SELECT mod_rev FROM live WHERE key = ?').pluck().get(key) as number | undefined
+    if (live !== undefined && live <= revision && live !== found) {
+      throw new CorruptRowError(describeKey(key), live, `the log index gives revision ${found} as the newest at ${revision}`)
+    }
+  }
+
   /** Position just before the first row at or above `revision`: tail(from) starts at that revision. */
   positionBefore(_tx: Tx, revision: number): number {
     return firstIdAtRevision(this.sql, revision) - 1
@@ -363,7 +379,7 @@ export class SqliteLog {
       const r = this.stmt('SELECT id, rev, key, create_rev, version, lease, value, sum, vsum FROM log WHERE id = ?').get(id) as
         | SqlLogRow
         | undefined
-      return r === undefined ? undefined : logRow(r)
+      return r === undefined ? undefined : logRow(r, this.sumsFrom)
     })
   }
 
@@ -377,8 +393,9 @@ export class SqliteLog {
     if (shape === 'bounded') params['end'] = end
     if (historical) params['rev'] = q.revision
     return this.reading(() => {
-      const rows = (statement.all(params) as SqlRangeRow[]).map((r) => rangeRow(r, q.withValues))
+      const rows = (statement.all(params) as SqlRangeRow[]).map((r) => rangeRow(r, q.withValues, this.sumsFrom))
       if (shape === 'point' && rows.length === 0) this.confirmAbsent(start, q.revision)
+      else if (shape === 'point' && q.revision !== undefined) this.confirmNewest(start, q.revision, rows[0]?.modRev ?? 0)
       return rows
     })
   }
@@ -479,7 +496,7 @@ export class SqliteLog {
 
   *scan(_tx: Tx): IterableIterator<LogRow> {
     const it = this.db.prepare('SELECT id, rev, key, create_rev, version, lease, value, sum, vsum FROM log ORDER BY id').iterate()
-    for (const r of this.reading(() => it)) yield this.reading(() => logRow(r as SqlLogRow))
+    for (const r of this.reading(() => it)) yield this.reading(() => logRow(r as SqlLogRow, this.sumsFrom))
   }
 
   rebuildLive(_tx: WriteTx): number {
@@ -522,15 +539,16 @@ export class SqliteLog {
 
   /** SQLite's own check of the file; a file too damaged to check answers with why. */
   integrityCheck(): string[] {
-    let rows: Array<{ quick_check: string }>
+    let problems: string[]
     try {
-      rows = this.db.pragma('quick_check') as Array<{ quick_check: string }>
+      // The full check: quick_check does not compare the indexes with their tables.
+      const rows = this.db.pragma('integrity_check') as Array<{ integrity_check: string }>
+      problems = rows.map((r) => r.integrity_check).filter((m) => m !== 'ok')
     } catch (err) {
       if (!isCorruptError(err)) throw toLogError(err, 'integrity check')
       this.corruption ??= toLogError(err, 'integrity check') as CorruptionError
       return [`${err.message} (${err.code})`]
     }
-    const problems = rows.map((r) => r.quick_check).filter((m) => m !== 'ok')
     if (problems.length > 0) this.corruption ??= new CorruptionError(`log: integrity check: ${problems[0] ?? ''}`)
     return problems
   }
