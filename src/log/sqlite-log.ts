@@ -4,7 +4,7 @@
 import Database from 'better-sqlite3'
 import { mkdirSync, statSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { CorruptionError, LogError, assert, describeKey } from '../util/index.js'
+import { CorruptionError, LogError, assert } from '../util/index.js'
 import { Checkpointer, walBudget } from './checkpointer.js'
 import { compactStep, firstIdAtRevision, type CompactStepResult } from './compaction-sql.js'
 import { LeaseTable } from './lease-table.js'
@@ -24,7 +24,8 @@ import {
   type WriteTx,
 } from './rows.js'
 import { FORMAT, migrateTo2Sql, schemaSql } from './schema.js'
-import { CorruptRowError, rowSum, valueSum } from './row-sum.js'
+import { rowSum, valueSum } from './row-sum.js'
+import { confirmAbsent, confirmNewest, overQuota } from './damage-checks.js'
 import { isCorruptError, isIoError, toLogError } from './sqlite-errors.js'
 import { Statements, type Statement } from './statements.js'
 
@@ -206,7 +207,7 @@ export class SqliteLog {
     if (failure !== undefined) {
       throw new LogError(`log: writes refused since a commit failed with ${failure.sqliteCode ?? 'an I/O error'}; reopen the store`, failure.sqliteCode, { cause: failure })
     }
-    if (this.quotaBytes > 0) this.overQuota = this.diskBytesOverQuota()
+    if (this.quotaBytes > 0) this.overQuota = overQuota(this.db, this.path, this.quotaBytes)
     try {
       this.stmt('BEGIN IMMEDIATE').run()
     } catch (err) {
@@ -229,22 +230,6 @@ export class SqliteLog {
       this.writing = false
     }
     return result
-  }
-
-  /**
-   * The quota bounds the database file and its WAL together (the WAL is disk too, and between
-   * checkpoints can grow past the file itself). Over it, checkpoint and truncate the WAL first;
-   * only if that does not bring the two under the quota are puts refused.
-   */
-  private diskBytesOverQuota(): boolean {
-    const used = (): number => fileSize(this.path) + fileSize(`${this.path}-wal`)
-    if (used() <= this.quotaBytes) return false
-    try {
-      this.db.pragma('wal_checkpoint(TRUNCATE)')
-    } catch (err) {
-      throw toLogError(err, 'checkpoint for the quota')
-    }
-    return used() > this.quotaBytes
   }
 
   private commit(): void {
@@ -307,7 +292,7 @@ export class SqliteLog {
       | { id: number; mod_rev: number; create_rev: number; version: number; lease: number }
       | undefined
     if (r === undefined) {
-      this.reading(() => this.confirmAbsent(key, undefined))
+      this.reading(() => confirmAbsent(this.sql, key, undefined))
       return undefined
     }
     return { id: r.id as LogId, modRev: r.mod_rev, createRev: r.create_rev, version: r.version, lease: r.lease }
@@ -327,41 +312,6 @@ export class SqliteLog {
       ).all(afterId, limit) as SqlLogRow[]
       return rows.map((r) => logRow(r, this.sumsFrom))
     })
-  }
-
-  /**
-   * A point read found no key: asks the other structure before believing it, so a damaged page
-   * that lost an entry is a CorruptionError rather than a missing key. The live index missing a
-   * key is checked against the log's (key, rev) index; the log index missing a key at revision R
-   * against the live index (a life that started at or before R has a row in effect at R, which
-   * compaction keeps). One index seek, on misses only.
-   */
-  private confirmAbsent(key: Buffer, revision: number | undefined): void {
-    if (revision === undefined) {
-      const newest = this.stmt('SELECT rev, version FROM log WHERE key = ? ORDER BY rev DESC LIMIT 1').get(key) as
-        | { rev: number; version: number }
-        | undefined
-      if (newest !== undefined && newest.version > 0) {
-        throw new CorruptRowError(describeKey(key), newest.rev, 'the key is alive in the log but missing from the live index')
-      }
-      return
-    }
-    const live = this.stmt('SELECT mod_rev, create_rev FROM live WHERE key = ?').get(key) as { mod_rev: number; create_rev: number } | undefined
-    if (live !== undefined && live.create_rev <= revision) {
-      throw new CorruptRowError(describeKey(key), live.mod_rev, `the key's row in effect at revision ${revision} is missing from the log index`)
-    }
-  }
-
-  /**
-   * A historical point read found the key's row at `found`: if the live index says the key's
-   * current version was written at or before the revision read, that must be the row found (an
-   * index entry lost from log_key_rev would otherwise let an older version through).
-   */
-  private confirmNewest(key: Buffer, revision: number, found: number): void {
-    const live = this.stmt('SELECT mod_rev FROM live WHERE key = ?').pluck().get(key) as number | undefined
-    if (live !== undefined && live <= revision && live !== found) {
-      throw new CorruptRowError(describeKey(key), live, `the log index gives revision ${found} as the newest at ${revision}`)
-    }
   }
 
   /** Position just before the first row at or above `revision`: tail(from) starts at that revision. */
@@ -394,8 +344,8 @@ export class SqliteLog {
     if (historical) params['rev'] = q.revision
     return this.reading(() => {
       const rows = (statement.all(params) as SqlRangeRow[]).map((r) => rangeRow(r, q.withValues, this.sumsFrom))
-      if (shape === 'point' && rows.length === 0) this.confirmAbsent(start, q.revision)
-      else if (shape === 'point' && q.revision !== undefined) this.confirmNewest(start, q.revision, rows[0]?.modRev ?? 0)
+      if (shape === 'point' && rows.length === 0) confirmAbsent(this.sql, start, q.revision)
+      else if (shape === 'point' && q.revision !== undefined) confirmNewest(this.sql, start, q.revision, rows[0]?.modRev ?? 0)
       return rows
     })
   }
