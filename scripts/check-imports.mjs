@@ -5,7 +5,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path'
 
 const root = resolve(import.meta.dirname, '..', 'src')
 // Lower rank = lower layer. Files directly in src/ (wiring, entry points) sit on top.
-const rank = { util: 0, codec: 1, encryption: 1, log: 1, mvcc: 2, verify: 1, watchcache: 3, objects: 4, server: 5, apiserver: 5, etcdserver: 5, controllers: 6, workload: 6, '': 7, cli: 8 }
+const rank = { util: 0, backend: 1, codec: 1, encryption: 1, log: 1, mvcc: 2, verify: 1, watchcache: 3, objects: 4, server: 5, apiserver: 5, etcdserver: 5, controllers: 6, workload: 6, '': 7, cli: 8 }
 
 function files(dir) {
   return readdirSync(dir).flatMap((name) => {
