@@ -2,8 +2,7 @@
 // by compaction; the live table is a derived index that can be rebuilt from them (rebuildLive).
 // This file knows SQL and nothing of etcd semantics: mvcc decides what to write.
 import Database from 'better-sqlite3'
-import { mkdirSync, statSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { statSync } from 'node:fs'
 import { CorruptionError, LogError, assert } from '../util/index.js'
 import { Checkpointer, walBudget } from './checkpointer.js'
 import { compactStep, firstIdAtRevision, type CompactStepResult } from './compaction-sql.js'
@@ -23,7 +22,7 @@ import {
   type Tx,
   type WriteTx,
 } from './rows.js'
-import { FORMAT, migrateTo2Sql, schemaSql } from './schema.js'
+import { openDatabase } from './open-database.js'
 import { rowSum, valueSum } from './row-sum.js'
 import { confirmAbsent, confirmNewest, overQuota } from './damage-checks.js'
 import { isCorruptError, isIoError, toLogError } from './sqlite-errors.js'
@@ -93,29 +92,9 @@ export class SqliteLog {
     this.path = options.path
     this.quotaBytes = options.path === ':memory:' ? 0 : options.quotaBytes
     const readOnly = options.readOnly === true
-    if (options.path !== ':memory:' && !readOnly) mkdirSync(dirname(options.path), { recursive: true })
-    try {
-      this.db = new Database(options.path, { timeout: options.busyTimeoutMs, readonly: readOnly, fileMustExist: readOnly })
-    } catch (err) {
-      throw toLogError(err, `open ${options.path}`)
-    }
-    try {
-      if (readOnly) {
-        this.db.pragma(`cache_size = -${options.cacheKiB}`)
-      } else {
-        this.setUp(options)
-      }
-    } catch (err) {
-      this.db.close()
-      throw toLogError(err, `open ${options.path}`)
-    }
+    this.db = openDatabase(options)
     this.sql = new Statements(this.db)
     this.leaseTable = new LeaseTable(this.sql)
-    const format = this.migrate(options.path, readOnly)
-    if (format !== FORMAT) {
-      this.db.close()
-      throw new CorruptionError(`log: ${options.path} has format ${format}, this build reads format ${FORMAT}`)
-    }
     this.sumsFrom = this.stmt('SELECT sums_from FROM meta WHERE id = 1').pluck().get() as number
     this.dataVersion = this.stmt('PRAGMA data_version').pluck().get() as number
     if (options.path !== ':memory:' && options.checkpointThread !== false && !readOnly) {
@@ -126,43 +105,6 @@ export class SqliteLog {
       }
       this.checkpointer = new Checkpointer(options.path, options.busyTimeoutMs, walBudget.bytesPerCheckpoint)
     }
-  }
-
-  /** Pragmas and schema of a writable database (created on first open). */
-  private setUp(options: SqliteLogOptions): void {
-    // auto_vacuum must be chosen before the first table exists; it is a no-op afterwards.
-    this.db.pragma('auto_vacuum = INCREMENTAL')
-    this.db.pragma('journal_mode = WAL')
-    this.db.pragma(`synchronous = ${options.durability === 'strict' ? 'FULL' : 'NORMAL'}`)
-    this.db.pragma(`cache_size = -${options.cacheKiB}`)
-    this.db.pragma('temp_store = MEMORY')
-    if (options.quotaBytes > 0) {
-      const pageSize = this.db.pragma('page_size', { simple: true }) as number
-      this.db.pragma(`max_page_count = ${Math.max(1, Math.floor(options.quotaBytes / pageSize))}`)
-      // Checkpoint (and cut the WAL back) well before the WAL alone could reach the quota.
-      const walPages = Math.max(16, Math.floor(options.quotaBytes / 8 / pageSize))
-      this.db.pragma(`wal_autocheckpoint = ${walPages}`)
-      this.db.pragma(`journal_size_limit = ${walPages * pageSize}`)
-    }
-    this.db.exec(`BEGIN IMMEDIATE; ${schemaSql} COMMIT;`)
-  }
-
-  /** Brings a format-1 file to format 2 (adds the checksum columns); returns the format now. */
-  private migrate(path: string, readOnly: boolean): number {
-    let format: number
-    try {
-      format = this.stmt('SELECT format FROM meta WHERE id = 1').pluck().get() as number
-      if (format !== 1) return format
-      if (readOnly) {
-        this.db.close()
-        throw new CorruptionError(`log: ${path} has format 1; open it writable once to migrate it to format ${FORMAT}`)
-      }
-      this.db.exec(`BEGIN IMMEDIATE; ${migrateTo2Sql} COMMIT;`)
-    } catch (err) {
-      if (this.db.open) this.db.close()
-      throw toLogError(err, `open ${path}`)
-    }
-    return FORMAT
   }
 
   private stmt(sql: string): Statement {

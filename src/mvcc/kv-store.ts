@@ -1,6 +1,6 @@
 // The store: etcd v3's KV, Lease and Maintenance calls over a Log. Reads run at once on a read
 // snapshot; writes go through the group-commit writer and resolve once durable.
-import { assert, type BytesLike, type Clock, type TimerHandle, CompactedError, FutureRevisionError, type Limits, StoreClosedError, ReadOnlyError, validate as v } from '../util/index.js'
+import { assert, type BytesLike, type Clock, type TimerHandle, CompactedError, FutureRevisionError, type Limits, StoreClosedError, ReadOnlyError, validate as v, describeValue } from '../util/index.js'
 import { applyDeleteRange, applyPut, applyRewriteStored, applyTxn, WriteScope } from './apply.js'
 import { checkStore } from './check.js'
 import { Compactor } from './compactor.js'
@@ -130,14 +130,14 @@ export class KvStore {
     this.listenerErrors++
     const hook = this.options.onError
     if (hook === undefined) {
-      process.emitWarning(`etchlog: a commit listener threw: ${err instanceof Error ? err.message : String(err)}`, 'EtchlogListenerWarning')
+      process.emitWarning(`etchlog: a commit listener threw: ${err instanceof Error ? err.message : describeValue(err)}`, 'EtchlogListenerWarning')
       return
     }
     try {
       hook(err, 'commitListener')
     } catch (hookErr) {
       // The error hook itself failed: the writer goes on; the process is told once, as a warning.
-      process.emitWarning(`etchlog: the onError hook threw: ${hookErr instanceof Error ? hookErr.message : String(hookErr)}`, 'EtchlogListenerWarning')
+      process.emitWarning(`etchlog: the onError hook threw: ${hookErr instanceof Error ? hookErr.message : describeValue(hookErr)}`, 'EtchlogListenerWarning')
     }
   }
 

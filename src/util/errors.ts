@@ -1,6 +1,7 @@
 // Operating errors: expected outcomes a caller can act on. Each carries a `code` that is a
 // Kubernetes StatusReason, so a server layer can map it to an HTTP status without guessing.
 // Programmer errors are not here: they are assertion failures (util/assert.ts) and crash.
+import { describeValue } from './describe-value.js'
 
 export type StatusReason =
   | 'BadRequest'
@@ -168,7 +169,7 @@ export class TransformerError extends StorageError {
     readonly direction: 'toStorage' | 'fromStorage',
     options?: { cause?: unknown },
   ) {
-    const reason = options?.cause instanceof Error ? options.cause.message : String(options?.cause)
+    const reason = options?.cause instanceof Error ? options.cause.message : describeValue(options?.cause)
     super('InternalError', `mvcc: value transformer ${direction} failed for key ${key}: ${reason}`, options)
   }
 }

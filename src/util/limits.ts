@@ -1,7 +1,7 @@
 // Every resource has a named limit, checked where input enters, so no request can make the store
 // use unbounded memory, time or disk. Defaults follow etcd where etcd has one (reference §9).
 import { InvalidArgumentError } from './errors.js'
-import { describeValue } from './validate.js'
+import { describeValue } from './describe-value.js'
 
 export interface Limits {
   /** Whole request: keys + values + range ends of every op (etcd --max-request-bytes, 1.5 MiB). */

@@ -4,7 +4,10 @@
 //
 // Example: const readOptions = options({ revision: optional(integer({ min: 0 })) })
 //          readOptions(null, 'get options') -> ArgumentError "etchlog: get options must be an object, got null"
+import { describeValue } from './describe-value.js'
 import { InvalidArgumentError } from './errors.js'
+
+export { describeValue }
 
 /** A rule: checks `value` (named `name` in messages) and returns it normalised. */
 export type Check<T> = (value: unknown, name: string) => T
@@ -17,29 +20,6 @@ export class ArgumentError extends InvalidArgumentError {
     value: unknown,
   ) {
     super(`etchlog: ${argument} ${rule}, got ${describeValue(value)}`)
-  }
-}
-
-/** A short printable form of any value, safe for hostile objects (no toString is called). */
-export function describeValue(value: unknown): string {
-  switch (typeof value) {
-    case 'string':
-      return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)
-    case 'number':
-    case 'boolean':
-    case 'undefined':
-      return String(value)
-    case 'bigint':
-      return `${value.toString()}n`
-    case 'symbol':
-      return 'a symbol'
-    case 'function':
-      return 'a function'
-    default:
-      if (value === null) return 'null'
-      if (Array.isArray(value)) return 'an array'
-      if (value instanceof Uint8Array) return `${value.length} bytes`
-      return 'an object'
   }
 }
 

@@ -112,3 +112,22 @@ test('isolation: compact(3, null) is refused before the compaction commits', asy
   assert.equal(s.store.compactRevision, 0, 'nothing was compacted')
   assert.equal(text((await s.store.get('k', { revision: 2 }))?.value), '0')
 })
+
+test('isolation: a listener throwing a hostile value (null prototype) is still only reported', async (t) => {
+  const reported: unknown[] = []
+  const s = await tempStore({ onError: (err) => reported.push(err) })
+  t.after(() => s.done())
+  s.store.onCommit(() => {
+    throw Object.create(null)
+  })
+  assert.equal((await s.store.put('k', 'v')).revision, 2)
+  assert.equal(reported.length, 1)
+  const noHook = await tempStore()
+  t.after(() => noHook.done())
+  const warned = new Promise<Error>((resolve) => process.once('warning', resolve))
+  noHook.store.onCommit(() => {
+    throw Object.create(null)
+  })
+  assert.equal((await noHook.store.put('k', 'v')).revision, 2)
+  assert.match((await warned).message, /a commit listener threw: an object/)
+})
