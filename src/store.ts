@@ -3,7 +3,7 @@
 // is created here and started by the first watch or cached read (a store that uses neither pays
 // nothing for it).
 import { KvStore, type KvStoreOptions } from './mvcc/index.js'
-import { type Clock, EventLoopDelay, type EventLoopDelayStats } from './util/index.js'
+import { type Clock, describeValue, EventLoopDelay, type EventLoopDelayStats, InvalidArgumentError } from './util/index.js'
 import { type CacheReadStats, type CachedRange, type CachedRangeRequest, WatchCache, type WatchCacheStatus, type Watcher, type WatchRequest } from './watchcache/index.js'
 
 export interface StoreOptions extends KvStoreOptions {
@@ -47,6 +47,7 @@ export class Store extends KvStore {
    * the state. undefined when the state is off (larger than watchCacheStateBytesMax): use range.
    */
   async rangeFromCache(request: CachedRangeRequest): Promise<CachedRange | undefined> {
+    if (request === null || typeof request !== 'object') throw new InvalidArgumentError(`rangeFromCache: the request must be an object, got ${describeValue(request)}`)
     this.noticeCommits()
     if (request.consistent !== true) return this.cache.readRange(request)
     // KEP-2340: learn the store's revision now (another process's commits included: noticeCommits

@@ -34,6 +34,9 @@ function fileHeader(path: string): string {
 }
 
 /** Throws a CommandError saying what is wrong with `path` for a command opening it in `mode`. */
+/** The file at --db does not start with SQLite's header: damaged, or not a database at all (check reports it). */
+export class NotSqliteFileError extends CommandError {}
+
 export function checkDbPath(path: string, mode: OpenMode, create: boolean): void {
   if (path === ':memory:') return
   const stat = statOf(path)
@@ -48,7 +51,7 @@ export function checkDbPath(path: string, mode: OpenMode, create: boolean): void
     if (mode === 'create' && create) return
     throw new CommandError(`database ${path} is an empty file, not an etchlog database${mode === 'create' ? ' (add --create to make a new database in it)' : ''}`)
   }
-  if (fileHeader(path) !== sqliteHeader) throw new CommandError(`${path} is not an etchlog database (not an SQLite file)`)
+  if (fileHeader(path) !== sqliteHeader) throw new NotSqliteFileError(`${path} is not an etchlog database (not an SQLite file: its header is damaged or it is another kind of file)`)
 }
 
 /** An error from opening a file that passed checkDbPath, said in terms of the path where possible. */

@@ -5,6 +5,7 @@ import { expectPositionals, integerFlag, parseInteger } from './args.js'
 import { defineCommand } from './command.js'
 import { exitError, UsageError } from './errors.js'
 import { humanBytes } from './table.js'
+import { NotSqliteFileError } from './db-path.js'
 
 export const compactionCommand = defineCommand({
   name: 'compaction',
@@ -97,7 +98,7 @@ export const checkCommand = defineCommand({
       report = await store.check()
     } catch (err) {
       // A file too damaged to open (a bad header or schema page) still gets the report.
-      if (!(err instanceof CorruptionError)) throw err
+      if (!(err instanceof CorruptionError) && !(err instanceof NotSqliteFileError)) throw err
       report = { ok: false, problems: [err.message], rows: 0, keys: 0 }
     }
     const out = session.out

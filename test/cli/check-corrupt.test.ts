@@ -12,7 +12,7 @@ async function damagedFile(t: TestContext, damage: (bytes: Buffer) => void): Pro
   t.after(() => dir.remove())
   const path = join(dir.path, 'etchlog.db')
   for (let i = 0; i < 40; i++) {
-    const r = await runCli(['--db', path, 'put', `key-${i}`, `value-${i}-`.repeat(50)])
+    const r = await runCli(['--db', path, '--create', 'put', `key-${i}`, `value-${i}-`.repeat(50)])
     assert.equal(r.code, 0, r.stderr)
   }
   const bytes = readFileSync(path)

@@ -50,7 +50,7 @@ test('a file that is not SQLite, and an SQLite file that is not etchlog', async 
   const { dir } = cliDb(t)
   const text = join(dir, 'notes.txt')
   writeFileSync(text, 'hello, this is not a database\n')
-  assert.match(await failure(['--db', text, 'get', 'k']), /^Error: .*notes\.txt is not an etchlog database \(not an SQLite file\)\n$/)
+  assert.match(await failure(['--db', text, 'get', 'k']), /^Error: .*notes\.txt is not an etchlog database \(not an SQLite file: its header is damaged or it is another kind of file\)\n$/)
   const other = join(dir, 'other.sqlite')
   const foreign = new Database(other)
   foreign.exec('CREATE TABLE t (x)')

@@ -79,7 +79,7 @@ test('invalid list options are Invalid (422); a bad continue token or an RV with
     { limit: 1.5 },
     { resourceVersion: 'abc' },
     { labelSelector: 'a in ()' },
-    { fieldSelector: 'spec.nodeName=x' },
+    { fieldSelector: 'spec..nodeName=x' },
   ]
   for (const options of invalid) await assert.rejects(objects.list('/p', options), (e: unknown) => e instanceof InvalidArgumentError && e.code === 'Invalid', JSON.stringify(options))
   const badRequest: ListOptions[] = [

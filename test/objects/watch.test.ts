@@ -135,7 +135,7 @@ test('objects delivered to several watchers are decoded once and shared', async 
 
 test('watch options are checked before anything starts; a kv without watch is refused clearly', async (t) => {
   const { objects, store } = await openObjectStore(t)
-  const bad = [{ resourceVersion: 'x' }, { resourceVersion: '-1' }, { labelSelector: 'a b' }, { fieldSelector: 'spec.x=1' }, { sendInitialEvents: 'yes' as unknown as boolean }]
+  const bad = [{ resourceVersion: 'x' }, { resourceVersion: '-1' }, { labelSelector: 'a b' }, { fieldSelector: 'spec x=1' }, { sendInitialEvents: 'yes' as unknown as boolean }]
   for (const options of bad) assert.throws(() => objects.watch('/p/', options), InvalidArgumentError, JSON.stringify(options))
   assert.throws(() => objects.watch('/p/../x'), InvalidArgumentError)
   const plain = objectStoreOver(kvOver(store, {}))
