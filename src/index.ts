@@ -70,3 +70,5 @@ export {
   type WatchCheckResult,
   type WatchRecord,
 } from './verify/index.js'
+export { startEtcdFront, type EtcdFront, type EtcdFrontOptions } from './etcdserver/index.js'
+export { startServing, type ServeOptions, type Serving } from './serve.js'
