@@ -38,6 +38,7 @@ import type { Store } from './store.js'
 import { InvalidArgumentError, systemClock } from './util/index.js'
 import { prepareAtRest } from './workload/index.js'
 import { startEtcdFront, type EtcdFront } from './etcdserver/index.js'
+import { startCluster } from './controllers/index.js'
 
 export interface ServeOptions {
   dataDir: string
@@ -191,6 +192,9 @@ export async function startServing(o: ServeOptions, log: (line: string) => void)
   const url = `https://${host.includes(':') ? `[${host}]` : host}:${address.port}`
   const kubeconfigPath = join(dataDir, 'kubeconfig')
   writeAtomic(kubeconfigPath, kubeconfig({ server: url, caPem: pki.ca.cert, user: 'etchlog-admin', clientCertPem: pki.admin.cert, clientKeyPem: pki.admin.key }), 0o600)
+  // The control loops (namespace, GC, deployments, scheduler, kubelets) as clients of this server.
+  const cluster = await startCluster({ server: url, ca: pki.ca.cert, cert: pki.admin.cert, key: pki.admin.key, nodes: o.nodes, clock, log })
+  ctx.logs = cluster.logs
   let etcd: EtcdFront | undefined
   if (o.listenClientUrls.length > 0) {
     const t = o.etcdTls
@@ -208,6 +212,7 @@ export async function startServing(o: ServeOptions, log: (line: string) => void)
   let closing: Promise<void> | undefined
   const close = (): Promise<void> =>
     (closing ??= (async () => {
+      await cluster.stop()
       stopFeeds.abort()
       await etcd?.close()
       await server.close()
