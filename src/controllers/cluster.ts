@@ -26,7 +26,12 @@ export interface ClusterOptions {
   nodes: number
   clock?: Clock
   log?: (line: string) => void
+  /** Which loops run (default all): a test runs kubelets on a fake clock beside the server's own loops. */
+  loops?: readonly LoopName[]
 }
+
+export type LoopName = 'namespace' | 'replicaset' | 'deployment' | 'scheduler' | 'garbage-collector' | 'node-lifecycle' | 'kubelets'
+export const loopNames: readonly LoopName[] = ['namespace', 'replicaset', 'deployment', 'scheduler', 'garbage-collector', 'node-lifecycle', 'kubelets']
 
 export interface Cluster {
   logs: LogReader
@@ -47,21 +52,22 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
   const deployments = informers.for<Deployment>(deploymentsRef)
   const leases = informers.for<Lease>(leasesRef)
   const namespaces = informers.for(namespacesRef)
-  const resources = await discoverResources(client)
-  const gc = new GarbageCollector({ client, clock, log, informers, resources })
-  const loops = [
-    new NamespaceController({ client, clock, log, namespaces }),
-    new ReplicaSetController({ client, clock, log, pods, replicaSets }),
-    new DeploymentController({ client, clock, log, deployments, replicaSets }),
-    new PodScheduler({ client, clock, log, pods, nodes }),
-    gc,
-  ]
-  const lifecycle = new NodeLifecycleController({ client, clock, log, nodes, leases, pods })
-  const kubelets = Array.from({ length: o.nodes }, (_, i) => new Kubelet(`node-${i + 1}`, i + 1, { client, clock, log, logs, pods, nodes }))
+  const on = new Set(o.loops ?? loopNames)
+  const gc = on.has('garbage-collector') ? new GarbageCollector({ client, clock, log, informers, resources: await discoverResources(client) }) : undefined
+  const loops: { stop(): Promise<void> }[] = []
+  if (on.has('namespace')) loops.push(new NamespaceController({ client, clock, log, namespaces }))
+  if (on.has('replicaset')) loops.push(new ReplicaSetController({ client, clock, log, pods, replicaSets }))
+  if (on.has('deployment')) loops.push(new DeploymentController({ client, clock, log, deployments, replicaSets }))
+  if (on.has('scheduler')) loops.push(new PodScheduler({ client, clock, log, pods, nodes }))
+  if (gc !== undefined) loops.push(gc)
+  const lifecycle = on.has('node-lifecycle') ? new NodeLifecycleController({ client, clock, log, nodes, leases, pods }) : undefined
+  if (lifecycle !== undefined) loops.push(lifecycle)
+  const count = on.has('kubelets') ? o.nodes : 0
+  const kubelets = Array.from({ length: count }, (_, i) => new Kubelet(`node-${i + 1}`, i + 1, { client, clock, log, logs, pods, nodes }))
   await informers.start()
   await Promise.all(kubelets.map((k) => k.start()))
-  gc.start()
-  lifecycle.start()
+  gc?.start()
+  lifecycle?.start()
   let stopping: Promise<void> | undefined
   return {
     logs,
@@ -69,7 +75,7 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
     client,
     stop: () =>
       (stopping ??= (async () => {
-        await Promise.all([...kubelets.map((k) => k.stop()), lifecycle.stop(), ...loops.map((l) => l.stop())])
+        await Promise.all([...kubelets.map((k) => k.stop()), ...loops.map((l) => l.stop())])
         await informers.stop()
         client.close()
       })()),

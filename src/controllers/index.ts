@@ -1,5 +1,5 @@
 // The controllers layer's public face: a simulated cluster's control loops, as API clients.
-export { startCluster, type Cluster, type ClusterOptions } from './cluster.js'
+export { loopNames, startCluster, type Cluster, type ClusterOptions, type LoopName } from './cluster.js'
 export { ApiClient, ApiStatusError, isReason, type ApiCredentials, type ListResult, type Status } from './api-client.js'
 export { Informer, type InformerHandlers } from './informer.js'
 export { WorkQueue } from './work-queue.js'
