@@ -10,6 +10,7 @@
 //   npm run bench -- --reencrypt-values=20000
 //   npm run bench -- --quick --md-out=/tmp/b.md          write the BENCHMARKS.md text elsewhere
 //   npm run bench -- --only=puts,objects                  some sections only (names: see benchSections);
+//   npm run bench -- --only=read-path                     consistent reads from the watch cache (issue 12)
 //                                                  prints their tables, writes no file
 //
 // --quick is what test/bench/smoke.test.ts runs so that no benchmark rots.
@@ -24,6 +25,7 @@ import { parseArgs } from 'node:util'
 import { runPointSqlBench } from './log/point-sql.bench.js'
 import { runObjectListBench, type ObjectListOptions } from './objects/list.bench.js'
 import { runObjectPathBench, type ObjectPathOptions } from './objects/object-path.bench.js'
+import { fullReadPath, quickReadPath, runReadPathBench } from './objects/read-path.bench.js'
 import { runCompactionBench, type CompactionBenchOptions } from './mvcc/compaction.bench.js'
 import { populate } from './mvcc/populate.js'
 import { fullFanout, quickFanout, runFanoutBench } from './watchcache/fanout.bench.js'
@@ -61,7 +63,7 @@ const { values: flags } = parseArgs({
 const quick = flags.quick === true
 
 /** Section names for --only, and whether each drives etcd side by side. */
-const benchSections = { puts: true, gets: true, cas: true, range: true, compaction: false, fanout: true, objects: false, reencrypt: false } as const
+const benchSections = { puts: true, gets: true, cas: true, range: true, compaction: false, fanout: true, objects: false, 'read-path': false, reencrypt: false } as const
 type SectionName = keyof typeof benchSections
 const isSectionName = (name: string): name is SectionName => Object.hasOwn(benchSections, name)
 const only = parseOnly(flags.only)
@@ -291,6 +293,12 @@ async function runSections(etcd: BenchEtcd | undefined): Promise<PartialResults>
   }
 
   let reencrypt
+  let readPath
+  if (want('read-path')) {
+    log('read path: consistent reads from the watch cache vs KV gets and the store fallback; event-loop stalls')
+    readPath = await runReadPathBench(quick ? quickReadPath : { ...fullReadPath, rounds: positive(flags.rounds, fullReadPath.rounds, 'rounds') })
+  }
+
   if (want('reencrypt')) {
     log('reencrypt: main thread vs reseal pool')
     reencrypt = await runReencryptBench({ count: reencryptValues })
@@ -312,6 +320,7 @@ async function runSections(etcd: BenchEtcd | undefined): Promise<PartialResults>
     reencrypt,
     objectPath,
     objectList,
+    ...(readPath === undefined ? {} : { readPath }),
     etcd: etcdStart.info,
     charts: [],
     elapsedS: (performance.now() - started) / 1000,

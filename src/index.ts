@@ -1,6 +1,7 @@
 export { openStore, type OpenStoreOptions } from './open-store.js'
 export { Store, type ReadPathStats } from './store.js'
 export { createResealPool, type ResealPool, type ResealPoolOptions } from './reseal-pool.js'
+export { createReadPool, ReadWorkerError, type ReadPool, type ReadPoolOptions } from './read-pool.js'
 export { restoreSnapshot, saveSnapshot, snapshotStatus, verifySnapshot, type SnapshotStatus } from './snapshot.js'
 export {
   cancelReasons,

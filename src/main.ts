@@ -62,9 +62,10 @@ async function run(store: Store, options: WorkloadOptions, startedAt: string, en
   const progress = new Progress(workload)
   const timer = setInterval(
     () => {
-      const line = progress.line()
-      if (tty) process.stdout.write(`\r${line}\x1b[K`)
-      else console.log(line)
+      // On a terminal the line is redrawn in place, so it must never wrap; elsewhere (a pipe, a
+      // log file) each is a plain line of its own, complete.
+      if (tty) process.stdout.write(`\r${progress.line(Math.max(20, (process.stdout.columns || 80) - 1))}\x1b[K`)
+      else console.log(progress.line())
     },
     (options.progressEverySeconds ?? (tty ? 1 : 5)) * 1000,
   )

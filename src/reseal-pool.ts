@@ -37,6 +37,17 @@ function sendProvider(provider: ProviderConfig, at: string): SentProvider {
   return { identity: {} }
 }
 
+/** The configuration as a worker thread can receive it (keys as KeyObjects); validates it first. Also used by read-pool.ts. */
+export function sendEncryptionConfig(config: EncryptionConfig): { resources: Array<{ prefixes: Array<string | Buffer>; providers: SentProvider[] }> } {
+  createTransformer(config) // validates, with the layer's own messages
+  return {
+    resources: config.resources.map((r, i) => ({
+      prefixes: r.prefixes.map((p) => (typeof p === 'string' ? p : Buffer.from(p))),
+      providers: r.providers.map((p, j) => sendProvider(p, `resources[${i}].providers[${j}]`)),
+    })),
+  }
+}
+
 /** What reseal-worker.mjs answers for a slice: the values it re-sealed, and the encryption error that stopped it. */
 interface SliceResult {
   sealed: Array<Uint8Array | null>
@@ -56,13 +67,7 @@ export function createResealPool(config: EncryptionConfig, options: ResealPoolOp
   if (!Number.isSafeInteger(threads) || threads < 1 || threads > Math.max(64, availableParallelism())) {
     throw new InvalidArgumentError(`reseal pool: threads must be in [1, ${Math.max(64, availableParallelism())}], got ${String(threads)}`)
   }
-  createTransformer(config) // validates, with the layer's own messages
-  const sent = {
-    resources: config.resources.map((r, i) => ({
-      prefixes: r.prefixes.map((p) => (typeof p === 'string' ? p : Buffer.from(p))),
-      providers: r.providers.map((p, j) => sendProvider(p, `resources[${i}].providers[${j}]`)),
-    })),
-  }
+  const sent = sendEncryptionConfig(config)
   const pool = new Piscina({
     filename: new URL('./reseal-worker.mjs', import.meta.url).href,
     minThreads: threads,

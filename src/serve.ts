@@ -18,6 +18,7 @@ import {
   validationHook,
   writeAtomic,
   certificateAuthenticator,
+  CrdController,
   escalationHook,
   feedRbac,
   impersonation,
@@ -183,8 +184,10 @@ export async function startServing(o: ServeOptions, log: (line: string) => void)
   const validator = new SchemaValidator(schemas)
   ctx.writeHooks.push(validationHook(validator))
   const crdSchemas = new Map<string, JsonSchema>()
+  const crds = new CrdController(ctx, validator, crdSchemas)
   const openapi = new OpenApiBuilder(schemas, () => catalog.resources().map((r) => ({ ...r, verbs: [...r.verbs], subresources: [...r.subresources] })), () => crdSchemas)
   catalog.onChange(() => openapi.invalidate())
+  await crds.start(stopFeeds.signal)
   server.router.nonResource.push(openApiRoutes(openapi))
   await bootstrapNamespaces(ctx)
   const address = await server.listen(o.bindAddress, o.securePort)

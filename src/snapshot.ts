@@ -74,9 +74,10 @@ export function verifySnapshot(path: string): void {
     if (problems.length > 0) throw new CorruptionError(`snapshot: ${path} is corrupt: ${problems.slice(0, 3).join('; ')}`)
     const format = db.prepare('SELECT format FROM meta WHERE id = 1').pluck().get() as number
     if (format < 2) return // no row checksums to verify
-    for (const r of db.prepare('SELECT key, rev, create_rev, version, lease, value, sum, vsum FROM log').iterate()) {
-      const row = r as { key: Buffer; rev: number; create_rev: number; version: number; lease: number; value: Buffer | null; sum: number | null; vsum: number | null }
-      verifyRow({ key: row.key, rev: row.rev, createRev: row.create_rev, version: row.version, lease: row.lease }, row.value, row.sum, row.vsum)
+    const sumsFrom = db.prepare('SELECT sums_from FROM meta WHERE id = 1').pluck().get() as number
+    for (const r of db.prepare('SELECT id, key, rev, create_rev, version, lease, value, sum, vsum FROM log').iterate()) {
+      const row = r as { id: number; key: Buffer; rev: number; create_rev: number; version: number; lease: number; value: Buffer | null; sum: number | null; vsum: number | null }
+      verifyRow({ key: row.key, rev: row.rev, createRev: row.create_rev, version: row.version, lease: row.lease }, row.value, row.sum, row.vsum, row.id < sumsFrom)
     }
     const stray = db
       .prepare(

@@ -4,7 +4,8 @@ import { median, summarize } from './stats.js'
 import { medianIncrementsPerSec } from '../mvcc/cas.bench.js'
 import type { PutGroup, PutRow } from '../mvcc/put.bench.js'
 import type { Results } from './report.js'
-import { barChartSvg, lineChartSvg, type Series } from './svg-chart.js'
+import { barChartSvg, compactNumber, lineChartSvg, type Series } from './svg-chart.js'
+import type { Machine } from './machine.js'
 
 export interface Chart {
   /** File name, e.g. 'put-throughput.svg'. */
@@ -16,7 +17,8 @@ export interface Chart {
 /** One colour per contender across every chart. */
 export const COLOURS = { store: '#1f77b4', rawSameRows: '#d62728', rawLogOnly: '#ff7f0e', etcd: '#2ca02c' } as const
 
-const ms = (v: number): string => (v >= 1 ? String(Number(v.toPrecision(3))) : v.toPrecision(2))
+// Milliseconds: compact like every other tick label (1.2k, never 1200), small values to 2 digits.
+const ms = (v: number): string => (v >= 1000 ? compactNumber(v) : v >= 1 ? String(Number(v.toPrecision(3))) : v.toPrecision(2))
 
 function putSeries(
   groups: readonly PutGroup[],
@@ -34,7 +36,7 @@ function putSeries(
 }
 
 
-function putThroughput(r: ChartInput): Chart {
+function putThroughput(r: NotedInput): Chart {
   const title = 'Durable puts: throughput vs concurrent writers'
   const ops = (row: PutRow): number => median(row.result.opsPerSec)
   const series = [
@@ -44,10 +46,10 @@ function putThroughput(r: ChartInput): Chart {
     ...putSeries(r.puts, 'etcd (gRPC, loopback)', COLOURS.etcd, (g) => g.etcd, ops),
   ]
   const writers = r.puts.map((g) => g.writers)
-  return { file: 'put-throughput.svg', title, svg: lineChartSvg({ title, x: { label: 'concurrent writers', log: true, ticks: writers }, y: { label: 'puts/s (median over rounds)', log: true }, series }) }
+  return { file: 'put-throughput.svg', title, svg: lineChartSvg({ title, note: r.note, x: { label: 'concurrent writers', log: true, ticks: writers }, y: { label: 'puts/s (median over rounds)', log: true }, series }) }
 }
 
-function putLatency(r: ChartInput): Chart {
+function putLatency(r: NotedInput): Chart {
   const title = 'Durable puts: latency p50 (solid) and p99 (dashed)'
   const p50 = (row: PutRow): number => summarize(row.result.latenciesMs).p50
   const p99 = (row: PutRow): number => summarize(row.result.latenciesMs).p99
@@ -60,10 +62,10 @@ function putLatency(r: ChartInput): Chart {
     ...putSeries(r.puts, 'etcd p99', COLOURS.etcd, (g) => g.etcd, p99, true),
   ]
   const writers = r.puts.map((g) => g.writers)
-  return { file: 'put-latency.svg', title, svg: lineChartSvg({ title, x: { label: 'concurrent writers', log: true, ticks: writers }, y: { label: 'ms per put (raw: per transaction)', log: true, format: ms }, series }) }
+  return { file: 'put-latency.svg', title, svg: lineChartSvg({ title, note: r.note, x: { label: 'concurrent writers', log: true, ticks: writers }, y: { label: 'ms per put (raw: per transaction)', log: true, format: ms }, series }) }
 }
 
-function getLatency(r: ChartInput): Chart {
+function getLatency(r: NotedInput): Chart {
   const row = r.scale.find((s) => s.get.etcd !== undefined) ?? r.scale[0]
   const title = `Point gets, one at a time${row === undefined ? '' : ` (${row.keyCount.toLocaleString('en-US')} keys)`}: latency`
   const g = row?.get
@@ -72,10 +74,10 @@ function getLatency(r: ChartInput): Chart {
     { name: 'raw SQLite', values: [g.raw.p50 * 1000, g.raw.p99 * 1000], color: COLOURS.rawSameRows },
     ...(g.etcd === undefined ? [] : [{ name: 'etcd (gRPC, loopback)', values: [g.etcd.latency.p50 * 1000, g.etcd.latency.p99 * 1000], color: COLOURS.etcd }]),
   ]
-  return { file: 'get-latency.svg', title, svg: barChartSvg({ title, categories: ['p50', 'p99'], y: { label: 'µs per get', log: true }, series }) }
+  return { file: 'get-latency.svg', title, svg: barChartSvg({ title, note: r.note, categories: ['p50', 'p99'], y: { label: 'µs per get' }, series }) }
 }
 
-function casThroughput(r: ChartInput): Chart {
+function casThroughput(r: NotedInput): Chart {
   const title = `CAS increments under contention (${r.cas[0]?.clients ?? 0} clients)`
   const series = [
     { name: 'etchlog store', values: r.cas.map((c) => medianIncrementsPerSec(c)), color: COLOURS.store },
@@ -84,18 +86,18 @@ function casThroughput(r: ChartInput): Chart {
   return {
     file: 'cas-throughput.svg',
     title,
-    svg: barChartSvg({ title, categories: r.cas.map((c) => `${c.hotKeys} hot key${c.hotKeys === 1 ? '' : 's'}`), y: { label: 'committed increments/s', log: true }, series }),
+    svg: barChartSvg({ title, categories: r.cas.map((c) => `${c.hotKeys} hot key${c.hotKeys === 1 ? '' : 's'}`), y: { label: 'committed increments/s' }, series, note: r.note }),
   }
 }
 
-function fanoutDeliveries(r: ChartInput): Chart {
+function fanoutDeliveries(r: NotedInput): Chart {
   const title = 'Watch fan-out: deliveries/s vs watchers'
   const series: Series[] = [{ name: 'etchlog store', color: COLOURS.store, points: r.fanout.rows.map((row) => [row.watchers, row.deliveriesPerSec] as const) }]
   if (r.fanoutEtcd !== undefined) series.push({ name: 'etcd (gRPC, loopback)', color: COLOURS.etcd, points: [[r.fanoutEtcd.watchers, r.fanoutEtcd.deliveriesPerSec]] })
-  return { file: 'fanout-deliveries.svg', title, svg: lineChartSvg({ title, x: { label: 'watchers', log: true, ticks: r.fanout.rows.map((row) => row.watchers) }, y: { label: 'events delivered/s', log: true }, series }) }
+  return { file: 'fanout-deliveries.svg', title, svg: lineChartSvg({ title, note: r.note, x: { label: 'watchers', log: true, ticks: r.fanout.rows.map((row) => row.watchers) }, y: { label: 'events delivered/s', log: true }, series }) }
 }
 
-function fanoutLatency(r: ChartInput): Chart {
+function fanoutLatency(r: NotedInput): Chart {
   const title = 'Watch fan-out: put submitted -> delivered, p50 and p99 (dashed)'
   const rows = r.fanout.rows
   const series: Series[] = [
@@ -107,12 +109,20 @@ function fanoutLatency(r: ChartInput): Chart {
     series.push({ name: 'etcd p50', color: COLOURS.etcd, points: [[e.watchers, e.submitToDelivered.p50]] })
     series.push({ name: 'etcd p99', color: COLOURS.etcd, points: [[e.watchers, e.submitToDelivered.p99]], dashed: true })
   }
-  return { file: 'fanout-latency.svg', title, svg: lineChartSvg({ title, x: { label: 'watchers', log: true, ticks: rows.map((row) => row.watchers) }, y: { label: 'ms', log: true, format: ms }, series }) }
+  return { file: 'fanout-latency.svg', title, svg: lineChartSvg({ title, note: r.note, x: { label: 'watchers', log: true, ticks: rows.map((row) => row.watchers) }, y: { label: 'ms', log: true, format: ms }, series }) }
 }
 
-/** What the charts are drawn from. */
-export type ChartInput = Pick<Results, 'puts' | 'scale' | 'cas' | 'fanout' | 'fanoutEtcd'>
+/** What the charts are drawn from; the machine, when given, is named under every chart. */
+export type ChartInput = Pick<Results, 'puts' | 'scale' | 'cas' | 'fanout' | 'fanoutEtcd'> & { machine?: Machine }
 
-export function renderCharts(r: ChartInput): Chart[] {
+/** The line under each chart: when, at which commit and on what machine its figures were measured. */
+export function chartNote(m: Machine): string {
+  return `measured ${m.date} at commit ${m.commit} on ${m.cpu} (${m.nproc} cores), Node ${m.node}`
+}
+
+export function renderCharts(input: ChartInput): Chart[] {
+  const r = { ...input, note: input.machine === undefined ? undefined : chartNote(input.machine) }
   return [putThroughput(r), putLatency(r), getLatency(r), casThroughput(r), fanoutDeliveries(r), fanoutLatency(r)]
 }
+
+type NotedInput = ChartInput & { note: string | undefined }

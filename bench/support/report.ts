@@ -2,9 +2,10 @@
 import type { ReencryptResult } from '../encryption/reencrypt.bench.js'
 import type { ObjectPathResults } from '../objects/object-path.bench.js'
 import type { ObjectListResults } from '../objects/list.bench.js'
+import { readPathLines, type ReadPathResults } from '../objects/read-path.bench.js'
 import type { PointSqlRow } from '../log/point-sql.bench.js'
 import { etcdFanoutLines, type EtcdFanoutRow } from '../watchcache/fanout-etcd.bench.js'
-import { fanoutLines, type FanoutResult } from '../watchcache/fanout.bench.js'
+import type { FanoutResult, FanoutRow } from '../watchcache/fanout.bench.js'
 import { LATENCY_TARGET_MS, overRounds, type CompactionResult, type CompactionRound } from '../mvcc/compaction.bench.js'
 import { medianIncrementsPerSec, type CasRow, type CasSide } from '../mvcc/cas.bench.js'
 import type { PutGroup } from '../mvcc/put.bench.js'
@@ -30,6 +31,8 @@ export interface Results {
   reencrypt: ReencryptResult
   objectPath: ObjectPathResults
   objectList: ObjectListResults
+  /** Consistent reads from the watch cache (issue 12); printed, not yet in BENCHMARKS.md. */
+  readPath?: ReadPathResults
   /** Whether etcd ran side by side, and which. */
   etcd: EtcdInfo
   /** Chart files written (paths relative to the repository root), empty when none were. */
@@ -46,7 +49,16 @@ export type PartialResults = Omit<Results, SectionKey> & Partial<Pick<Results, S
 const int = (x: number): string => Math.round(x).toLocaleString('en-US')
 const ms = (x: number): string => (x >= 10 ? x.toFixed(1) : x >= 1 ? x.toFixed(2) : x.toFixed(3))
 const us = (xMs: number): string => (xMs * 1000).toFixed(1)
-const ratio = (x: number): string => `${x.toFixed(2)}x`
+/**
+ * A ratio to about three significant digits, however large or small: 1.23x, 0.0024x (a 420x
+ * speed-up is not "0.00x"), 612x.
+ */
+export function ratio(x: number): string {
+  if (!Number.isFinite(x)) return `${x}x`
+  if (x === 0 || Math.abs(x) >= 100) return `${Math.round(x).toLocaleString('en-US')}x`
+  if (Math.abs(x) >= 0.1) return `${x.toFixed(2)}x`
+  return `${Number(x.toPrecision(2))}x`
+}
 const maybeRatio = (x: number | undefined): string => (x === undefined ? '–' : ratio(x))
 
 type Table = { head: string[]; rows: string[][] }
@@ -56,10 +68,14 @@ export function markdownTable(t: Table): string {
   return [line(t.head), line(t.head.map(() => '---')), ...t.rows.map(line)].join('\n')
 }
 
+/** Aligned columns for the console: the first (task names) left, a column of numbers right. */
 export function consoleTable(t: Table): string {
   const rows = t.rows.map((r) => r.map((c) => c.replaceAll('`', '')))
   const widths = t.head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
-  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ')
+  // A number, a ratio (1.23x), a range (3,282–3,412), a pair (0.01 / 0.08) or a percentage; '–' for none.
+  const numeric = t.head.map((_, i) => i > 0 && rows.every((r) => /^(\d[\d.,–/ ()x%M-]*|[-–]|)$/.test(r[i] ?? '')))
+  const line = (cells: string[]): string =>
+    cells.map((c, i) => (numeric[i] === true ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd()
   return [line(t.head), ...rows.map(line)].join('\n')
 }
 
@@ -212,6 +228,21 @@ export function objectListTable(r: ObjectListResults): Table {
   return { head: ['task', 'p50 ms', 'p99 ms', 'p50 vs store list'], rows }
 }
 
+/** The fan-out rows (and etcd's, when it ran) as a table for the console; BENCHMARKS.md keeps fanoutLines. */
+export function fanoutTable(r: FanoutResult, etcd?: EtcdFanoutRow): Table {
+  const ms2 = (x: number): string => x.toFixed(2)
+  const row = (task: string, f: FanoutRow): string[] => [
+    task,
+    int(f.putsPerSec),
+    `${(f.deliveriesPerSec / 1e6).toFixed(2)} M`,
+    `${ms2(f.ackToDelivered.p50)} / ${ms2(f.ackToDelivered.p99)}`,
+    `${ms2(f.submitToDelivered.p50)} / ${ms2(f.submitToDelivered.p99)}`,
+  ]
+  const rows = r.rows.map((f) => row(`watch/fanout/watchers=${f.watchers}`, f))
+  if (etcd !== undefined) rows.push(row(`watch/fanout/watchers=${etcd.watchers}/etcd`, etcd))
+  return { head: ['task', 'puts/s', 'deliveries/s', 'ack->delivered p50 / p99 ms', 'submit->delivered p50 / p99 ms'], rows }
+}
+
 export function objectStepsTable(r: ObjectPathResults): Table {
   return { head: ['step (one ~1 KiB Pod)', 'CPU us per call'], rows: r.steps.map((s) => [s.step, s.us.toFixed(1)]) }
 }
@@ -306,8 +337,9 @@ export function consoleReport(r: PartialResults): string {
     ]),
     ...block(r.fanout, (f) => [
       'watch fan-out (one prefix, all watchers in this process)',
-      ...fanoutLines(f),
-      ...(r.fanoutEtcd === undefined ? [] : etcdFanoutLines(r.fanoutEtcd)),
+      consoleTable(fanoutTable(f, r.fanoutEtcd)),
+      `idle: ${int(f.idleWatchers)} watchers, ${int(f.idleBytesPerWatcher)} B each, ${f.idleTotalMiB.toFixed(1)} MiB in all (gc ${f.gcExposed ? 'exposed' : 'not exposed: run with --expose-gc'})`,
+      ...(r.fanoutEtcd === undefined ? [] : (etcdFanoutLines(r.fanoutEtcd).slice(1))),
     ]),
     ...block(r.objectPath, (o) => [
       `object path: ~1 KiB Pod (${o.storedBytes} B stored) through ObjectStore (protobuf + AES-GCM) vs the same bytes through the KV API (identity, and AES-GCM alone)`,
@@ -319,12 +351,13 @@ export function consoleReport(r: PartialResults): string {
       `object lists of ${l.pods} encrypted pods: store (rv "") vs watch cache (rv "0"); first cached list (loads and decodes) ${ms(l.firstCachedMs)} ms`,
       consoleTable(objectListTable(l)),
     ]),
+    ...block(r.readPath, readPathLines),
     ...block(r.reencrypt, (re) => [
       `reencrypt: ${re.count} values of ${re.valueBytes} B, main thread vs a reseal pool of ${re.threads} threads`,
       consoleTable(reencryptTable(re)),
     ]),
-    r.charts.length === 0 ? 'charts: none written' : `charts: ${r.charts.map((c) => c.path).join(', ')}`,
-    '',
+    // No chart written: bench/run.ts says why (--quick, --no-write or --only) in one line of its own.
+    ...(r.charts.length === 0 ? [] : [`charts: ${r.charts.map((c) => c.path).join(', ')}`, '']),
     `done in ${r.elapsedS.toFixed(0)} s`,
   ].join('\n')
 }

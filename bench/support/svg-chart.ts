@@ -26,6 +26,8 @@ export interface Series {
 
 export interface LineChart {
   title: string
+  /** A small line under the plot: where the figures come from (date, commit, machine). */
+  note?: string
   x: Axis
   y: Axis
   series: readonly Series[]
@@ -33,6 +35,8 @@ export interface LineChart {
 
 export interface BarChart {
   title: string
+  /** As LineChart's. */
+  note?: string
   categories: readonly string[]
   y: Axis
   series: ReadonlyArray<{ name: string; values: readonly number[]; color?: string }>
@@ -94,6 +98,16 @@ function logTicks(lo: number, hi: number): number[] {
   return ticks
 }
 
+/** The smallest tick value >= v: the next 1-2-5 step (dense) or the next decade. */
+function nextLogTick(v: number, dense: boolean): number {
+  const e = Math.floor(Math.log10(v))
+  for (const m of dense ? [1, 2, 5, 10] : [1, 10]) {
+    const t = Number((m * 10 ** e).toPrecision(12))
+    if (t >= v * (1 - 1e-9)) return t
+  }
+  return 10 ** (e + 1)
+}
+
 function scale(axis: Axis, values: readonly number[], length: number, zeroBased: boolean): Scale {
   const log = axis.log === true
   const drawable = (v: number): boolean => Number.isFinite(v) && (!log || v > 0)
@@ -116,13 +130,24 @@ function scale(axis: Axis, values: readonly number[], length: number, zeroBased:
     hi = Math.ceil(hi / step) * step
   }
   const ticks = axis.ticks !== undefined ? [...axis.ticks].filter(drawable) : log ? logTicks(lo, hi) : linearTicks(lo, hi, step)
+  if (log && axis.ticks === undefined) {
+    // The axis must carry a tick at or above its largest value (a top point at 39M under a last
+    // tick of 20M reads as off the scale): extend it to the next step.
+    const top = Math.max(...seen, lo)
+    const last = ticks[ticks.length - 1]
+    if (last === undefined || last < top) {
+      const next = nextLogTick(top, Math.log10(hi / lo) < 3)
+      ticks.push(next)
+      hi = Math.max(hi, next)
+    }
+  }
   const f = log ? Math.log10 : (v: number) => v
   const a = f(lo)
   const b = f(hi)
   return { map: (v) => ((f(v) - a) / (b - a)) * length, ticks, drawable }
 }
 
-function frame(title: string, body: string[]): string {
+function frame(title: string, body: string[], note?: string): string {
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="12">`,
     `<title>${escapeXml(title)}</title>`,
@@ -130,6 +155,7 @@ function frame(title: string, body: string[]): string {
     `<text x="${PLOT.x}" y="24" font-size="15" font-weight="bold">${escapeXml(title)}</text>`,
     `<rect class="plot" x="${PLOT.x}" y="${PLOT.y}" width="${PLOT.width}" height="${PLOT.height}" fill="none" stroke="#333333"/>`,
     ...body,
+    ...(note === undefined ? [] : [`<text class="note" x="8" y="${HEIGHT - 8}" font-size="10" fill="#666666">${escapeXml(note)}</text>`]),
     '</svg>',
     '',
   ].join('\n')
@@ -205,7 +231,7 @@ export function lineChartSvg(c: LineChart): string {
     }
   })
   body.push(...legend(c.series.map((s, i) => ({ name: s.name, color: colour[i] as string, dashed: s.dashed === true })), false))
-  return frame(c.title, body)
+  return frame(c.title, body, c.note)
 }
 
 export function barChartSvg(c: BarChart): string {
@@ -229,5 +255,5 @@ export function barChartSvg(c: BarChart): string {
     })
   })
   body.push(...legend(c.series.map((s, i) => ({ name: s.name, color: colour[i] as string, dashed: false })), true))
-  return frame(c.title, body)
+  return frame(c.title, body, c.note)
 }

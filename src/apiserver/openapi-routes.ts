@@ -2,7 +2,7 @@
 // catalog changes (a CRD is served or removed).
 import { ApiError } from './api-error.js'
 import { sendJson } from './http/io.js'
-import type { OpenApiBuilder } from './openapi/index.js'
+import { openApiV2Answer, type OpenApiBuilder } from './openapi/index.js'
 import type { NonResourceHandler } from './router.js'
 
 export function openApiRoutes(builder: OpenApiBuilder): NonResourceHandler {
@@ -20,8 +20,9 @@ export function openApiRoutes(builder: OpenApiBuilder): NonResourceHandler {
       return true
     }
     if (path === '/openapi/v2') {
-      // kubectl asks for the protobuf form first; without JSON in Accept it falls back to its compiled-in types on a 404.
-      if (!(req.headers.accept ?? 'application/json').includes('json')) throw new ApiError('NotFound', 'the server could not find the requested resource')
+      // kubectl asks for the protobuf form only; a 406 makes it fall back to its compiled-in types,
+      // which carry the strategic-merge keys a JSON document from here would lack.
+      if (openApiV2Answer(req.headers.accept) === 'not-acceptable') throw new ApiError('NotAcceptable', 'only application/json is served for /openapi/v2')
       sendJson(res, 200, builder.v2Document())
       return true
     }

@@ -23,9 +23,10 @@ const namespaceSubresources: ReadonlySet<string> = new Set(['status', 'finalize'
 const methodVerbs: Readonly<Record<string, string>> = { POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: 'delete', GET: 'get', HEAD: 'get' }
 
 export function parseRequestInfo(method: string, rawUrl: string): RequestInfo {
-  const url = new URL(rawUrl, 'http://localhost')
-  const path = url.pathname
-  const query = url.searchParams
+  // Split by hand: new URL() reads a path starting with '//' as a host ('//%2F' would throw).
+  const q = rawUrl.indexOf('?')
+  const path = (q < 0 ? rawUrl : rawUrl.slice(0, q)).replace(/#.*$/, '') || '/'
+  const query = new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1))
   const info: RequestInfo = { isResourceRequest: false, path, verb: method.toLowerCase(), apiPrefix: '', group: '', version: '', namespace: '', resource: '', subresource: '', name: '', query, extra: [] }
   const parts = path.split('/').filter((p) => p !== '').map(safeDecode)
   const prefix = parts[0]

@@ -90,6 +90,22 @@ export class ApiServer {
     await closed
   }
 
+  /** The error's Status; if even that cannot be sent (a broken stream), the stream is reset so the client sees a failure. */
+  private answer(res: ApiResponse, err: unknown): number {
+    try {
+      return sendError(res, err).code
+    } catch (sendErr) {
+      this.o.log(`apiserver: could not send a Status: ${sendErr instanceof Error ? sendErr.message : String(sendErr)}`)
+      ;(res as unknown as { stream?: { close(code?: number): void } }).stream?.close(2)
+      return 500
+    }
+  }
+
+  /** Ends every open response (watch streams, log follows) without closing the server: clients reconnect. */
+  endStreams(): void {
+    for (const res of this.open) if (!res.writableEnded) res.end()
+  }
+
   private async handle(req: Http2ServerRequest, res: Http2ServerResponse): Promise<void> {
     const started = performance.now()
     let info: RequestInfo | undefined
@@ -117,7 +133,7 @@ export class ApiServer {
         // Panic recovery: one request fails with a 500, the process goes on.
         this.o.log(`apiserver: ${req.method} ${req.url}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`)
       }
-      code = res.headersSent ? res.statusCode : sendError(response, err).code
+      code = res.headersSent ? res.statusCode : this.answer(response, err)
     } finally {
       if (info !== undefined) for (const ob of this.o.observers ?? []) ob({ info, user, code, durationMs: performance.now() - started, req: request })
     }

@@ -16,6 +16,7 @@ export type Values<O extends OptionSpec> = {
 export const globalOptions = {
   db: { type: 'string' },
   create: { type: 'boolean' },
+  endpoints: { type: 'string' },
   'write-out': { type: 'string', short: 'w' },
   'encryption-config': { type: 'string' },
   durability: { type: 'string' },

@@ -1,6 +1,6 @@
 // Maintenance commands: compaction, endpoint status and health, defrag, check (integrity) and
 // reencrypt. etcdctl's texts where etcdctl has the command; the store's own reports otherwise.
-import { createResealPool, type StatusResponse } from '../index.js'
+import { CorruptionError, createResealPool, type CheckReport, type StatusResponse } from '../index.js'
 import { expectPositionals, integerFlag, parseInteger } from './args.js'
 import { defineCommand } from './command.js'
 import { exitError, UsageError } from './errors.js'
@@ -91,8 +91,15 @@ export const checkCommand = defineCommand({
   options: {},
   async run(session, { positionals }) {
     expectPositionals(positionals, 0, 0, 'check command does not accept arguments')
-    const store = await session.openStore('read')
-    const report = await store.check()
+    let report: CheckReport
+    try {
+      const store = await session.openStore('read')
+      report = await store.check()
+    } catch (err) {
+      // A file too damaged to open (a bad header or schema page) still gets the report.
+      if (!(err instanceof CorruptionError)) throw err
+      report = { ok: false, problems: [err.message], rows: 0, keys: 0 }
+    }
     const out = session.out
     if (out.format === 'json') out.json(report)
     else if (out.format === 'table') {

@@ -28,6 +28,7 @@ function globalHelp(): string {
     'GLOBAL OPTIONS:',
     `\t--db=PATH                    database file (default: $ETCHLOG_DB, else ${defaultDbPath})`,
     '\t--create                     let a write command make a new database when --db does not exist',
+    '\t--endpoints=HOST:PORT        talk etcd v3 gRPC to this endpoint (etchlog\'s etcd front or etcd) instead of --db',
     '\t-w, --write-out=FORMAT       output format: simple, json or table (default: simple)',
     '\t--encryption-config=FILE     encryption at rest configuration (JSON, see README)',
     "\t--durability=MODE            'strict' (default: fsync each commit) or 'relaxed'",

@@ -7,6 +7,7 @@ import type { globalOptions, Values } from './args.js'
 import { checkDbPath, explainOpenError, type OpenMode } from './db-path.js'
 import { UsageError } from './errors.js'
 import { Output, parseOutputFormat } from './output.js'
+import { RemoteStore } from './remote-store.js'
 
 export interface CliIo {
   stdin: Readable
@@ -65,6 +66,13 @@ export class Session {
    */
   async openStore(mode: OpenMode): Promise<Store> {
     if (this.store !== undefined) return this.store
+    const endpoints = this.globals.endpoints
+    if (endpoints !== undefined && endpoints !== '') {
+      // --endpoints: etcd v3 gRPC to the first endpoint instead of the file (remote-store.ts); it
+      // answers the calls commands make, so it stands in for the Store.
+      this.store = new RemoteStore(endpoints.split(',')[0] as string) as unknown as Store
+      return this.store
+    }
     checkDbPath(this.dbPath, mode, this.globals.create === true)
     const config = this.encryptionConfig()
     const transformer = config === undefined ? undefined : encryption.createTransformer(config)

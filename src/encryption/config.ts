@@ -52,6 +52,7 @@ export function checkConfig(config: EncryptionConfig): void {
   const prefixesSeen = new Set<string>()
   config.resources.forEach((resource, r) => {
     const where = `resources[${r}]`
+    if (typeof resource !== 'object' || resource === null) throw invalid(`${where} must be an object`)
     // Array.isArray narrows a readonly array to any[]; keep the declared types.
     const prefixes: readonly BytesLike[] = resource.prefixes
     const providers: readonly ProviderConfig[] = resource.providers
@@ -67,12 +68,12 @@ export function checkConfig(config: EncryptionConfig): void {
     providers.forEach((provider, p) => {
       const at = `${where}.providers[${p}]`
       const kind = providerKind(provider, at)
+      checkProvider(provider, at)
       // A value's header names its provider kind (and for kms its name); two entries with the same
       // header could not be told apart on read.
       const identity = 'kms' in provider ? `kms:${provider.kms.name}` : kind
       if (kindsSeen.has(identity)) throw invalid(`${at}: ${identity} is listed twice; list its keys in one entry`)
       kindsSeen.add(identity)
-      checkProvider(provider, at)
     })
   })
 }
@@ -81,7 +82,8 @@ function checkProvider(provider: ProviderConfig, at: string): void {
   if ('aesgcm' in provider) checkKeys(provider.aesgcm?.keys, `${at}.aesgcm.keys`)
   else if ('aesgcmHkdf' in provider) checkKeys(provider.aesgcmHkdf?.keys, `${at}.aesgcmHkdf.keys`)
   else if ('kms' in provider) {
-    checkName(provider.kms?.name, `${at}.kms.name`)
+    if (typeof provider.kms !== 'object' || provider.kms === null) throw invalid(`${at}.kms must be an object`)
+    checkName(provider.kms.name, `${at}.kms.name`)
     const service: unknown = provider.kms.service
     if (typeof service !== 'object' || service === null || !('wrap' in service) || !('unwrap' in service) || !('keyId' in service)) {
       throw invalid(`${at}.kms.service must be a KeyEncryptionService (wrap, unwrap, keyId)`)
@@ -95,6 +97,7 @@ function checkKeys(keys: readonly NamedKey[] | undefined, at: string): void {
   if (!Array.isArray(keys) || keys.length === 0) throw invalid(`${at} must be a non-empty array`)
   const names = new Set<string>()
   keys.forEach((key: NamedKey, i) => {
+    if (typeof key !== 'object' || key === null) throw invalid(`${at}[${i}] must be an object with name and secret`)
     checkName(key.name, `${at}[${i}].name`)
     if (names.has(key.name)) throw invalid(`${at}: key name ${JSON.stringify(key.name)} is used twice`)
     names.add(key.name)

@@ -75,7 +75,7 @@ export function toGrpcStatus(err: unknown): { code: Status; details: string } {
   if (err instanceof KeyNotFoundError) return { code: Status.INVALID_ARGUMENT, details: etcdMessages.keyNotFound }
   if (err instanceof LeaseNotFoundError) return { code: Status.NOT_FOUND, details: etcdMessages.leaseNotFound }
   if (err instanceof LeaseExistsError) return { code: Status.FAILED_PRECONDITION, details: etcdMessages.leaseExists }
-  if (err instanceof TooManyRequestsError) return { code: Status.UNAVAILABLE, details: etcdMessages.tooManyRequests }
+  if (err instanceof TooManyRequestsError) return { code: Status.RESOURCE_EXHAUSTED, details: etcdMessages.tooManyRequests }
   if (err instanceof StoreClosedError) return { code: Status.UNAVAILABLE, details: etcdMessages.stopped }
   if (err instanceof ReadOnlyError) return { code: Status.FAILED_PRECONDITION, details: `etchlog: ${err.message}` }
   if (isNoSpace(err)) return { code: Status.RESOURCE_EXHAUSTED, details: etcdMessages.noSpace }

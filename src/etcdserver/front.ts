@@ -66,7 +66,7 @@ export async function startEtcdFront(o: EtcdFrontOptions): Promise<EtcdFront> {
   server.addService(proto.services.Auth, authHandlers(ctx))
   const injector = server.createConnectionInjector(grpc.ServerCredentials.createInsecure())
   const sockets = new Set<Duplex>()
-  const http = gatewayHandler(ctx, proto, streams)
+  const http = gatewayHandler(ctx, streams)
   const listeners: SniffingListener[] = []
   try {
     for (const url of o.listenClientUrls) listeners.push(await listen(url, o.tls, (s) => injector.injectConnection(s), http, sockets))

@@ -3,7 +3,6 @@
 // the response message in the same form, defaults left out, enums by name. /v3/watch streams one
 // {"result": ...} object per line. Also etcd's GET /health and /version.
 import { EventEmitter } from 'node:events'
-import { fileURLToPath } from 'node:url'
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http'
 import { status as Status } from '@grpc/grpc-js'
 import type * as grpc from '@grpc/grpc-js'
@@ -13,10 +12,9 @@ import type { FrontContext } from './front-context.js'
 import { kvHandlers } from './kv-service.js'
 import { leaseHandlers } from './lease-service.js'
 import { clusterHandlers, maintenanceHandlers } from './maintenance-service.js'
-import type { EtcdProto } from './proto.js'
+import { protoRoot } from './proto.js'
 import { WatchStream, type WireWatchRequest } from './watch-stream.js'
 
-const protoPath = fileURLToPath(new URL('./etcd-rpc.proto', import.meta.url))
 const bodyBytesMax = 4 * 1024 * 1024
 
 interface Route { handlers: grpc.UntypedServiceImplementation; method: string; request: string; response: string }
@@ -91,76 +89,52 @@ function sendError(res: ServerResponse, code: Status, message: string): void {
   res.end(JSON.stringify({ error: message, message, code }))
 }
 
-export function gatewayHandler(ctx: FrontContext, _proto: EtcdProto, streams: Set<{ close(endCall: boolean): void }>): RequestListener {
-  const root = new protobuf.Root().loadSync(protoPath, { keepCase: true })
-  const type = (name: string): protobuf.Type => root.lookupType(`etcdserverpb.${name}`)
-  const table = routes(ctx, streams)
-  const decode = (name: string, json: unknown): object => {
-    const t = type(name)
-    if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new GatewayError(Status.INVALID_ARGUMENT, `a JSON object is expected for ${name}`)
+const json = (res: ServerResponse, status: number, body: unknown): void => {
+  res.writeHead(status, { 'content-type': 'application/json' })
+  res.end(JSON.stringify(body))
+}
+
+class Gateway {
+  private readonly root = protoRoot()
+  private readonly table: Map<string, Route>
+
+  constructor(
+    private readonly ctx: FrontContext,
+    private readonly streams: Set<{ close(endCall: boolean): void }>,
+  ) {
+    this.table = routes(ctx, streams)
+  }
+
+  private type(name: string): protobuf.Type {
+    return this.root.lookupType(`etcdserverpb.${name}`)
+  }
+
+  /** etcd's JSON for message `name` -> the wire shape the handlers take. */
+  private decode(name: string, body: unknown): object {
+    const t = this.type(name)
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new GatewayError(Status.INVALID_ARGUMENT, `a JSON object is expected for ${name}`)
     let message: protobuf.Message
     try {
       // fromObject takes etcd's JSON forms: enum names or numbers, base64 bytes, int64 strings.
-      message = t.fromObject(json as Record<string, unknown>)
+      message = t.fromObject(body as Record<string, unknown>)
     } catch (err) {
       throw new GatewayError(Status.INVALID_ARGUMENT, err instanceof Error ? err.message : String(err))
     }
     return t.toObject(message, toWire)
   }
-  const encode = (name: string, wire: object): unknown => {
-    const t = type(name)
-    return t.toObject(t.fromObject(wire), toJson)
+
+  /** A wire-shaped response (or its encoded bytes) -> etcd's JSON. */
+  private encode(name: string, wire: object): unknown {
+    const t = this.type(name)
+    return t.toObject(Buffer.isBuffer(wire) ? t.decode(wire) : t.fromObject(wire), toJson)
   }
-  const unaryCall = async (route: Route, body: unknown, res: ServerResponse): Promise<void> => {
-    const request = decode(route.request, body)
-    const handler = route.handlers[route.method] as grpc.handleUnaryCall<object, object>
-    await new Promise<void>((resolve) => {
-      handler({ request } as grpc.ServerUnaryCall<object, object>, (err, value) => {
-        if (err !== null && err !== undefined) sendError(res, (err as { code?: Status }).code ?? Status.UNKNOWN, (err as { details?: string }).details ?? String(err))
-        else {
-          res.writeHead(200, { 'content-type': 'application/json' })
-          res.end(JSON.stringify(encode(route.response, value ?? {})))
-        }
-        resolve()
-      })
-    })
-  }
-  const watch = (body: unknown, req: IncomingMessage, res: ServerResponse): void => {
-    const request = decode('WatchRequest', body) as WireWatchRequest
-    res.writeHead(200, { 'content-type': 'application/json' })
-    // WatchStream speaks to a gRPC call: this adapter writes its messages as JSON lines.
-    const call = new EventEmitter() as EventEmitter & { write(m: object): boolean; end(): void }
-    call.write = (m) => res.write(`${JSON.stringify({ result: encode('WatchResponse', m) })}\n`)
-    call.end = () => res.end()
-    res.on('drain', () => call.emit('drain'))
-    res.on('close', () => call.emit('cancelled'))
-    const stream = new WatchStream(ctx, call as unknown as grpc.ServerDuplexStream<WireWatchRequest, object>, (s) => streams.delete(s))
-    streams.add(stream)
-    call.emit('data', request)
-    req.resume()
-  }
-  const keepAlive = async (body: unknown, res: ServerResponse): Promise<void> => {
-    const r = decode('LeaseKeepAliveRequest', body) as { ID: string }
-    const id = Number(r.ID)
-    const ttl = Number.isSafeInteger(id) && id > 0 ? (await ctx.store.leaseKeepAlive(id)).ttl : 0
-    const m = { header: ctx.header(ctx.store.revision), ID: r.ID, TTL: String(ttl) }
-    res.writeHead(200, { 'content-type': 'application/json' })
-    res.end(`${JSON.stringify({ result: encode('LeaseKeepAliveResponse', m) })}\n`)
-  }
-  return (req, res) => {
+
+  handle(req: IncomingMessage, res: ServerResponse): void {
     const path = (req.url ?? '/').split('?')[0] ?? '/'
-    if (req.method === 'GET' && path === '/health') {
-      res.writeHead(200, { 'content-type': 'application/json' })
-      res.end(JSON.stringify({ health: ctx.alarms.size === 0 ? 'true' : 'false' }))
-      return
-    }
-    if (req.method === 'GET' && path === '/version') {
-      res.writeHead(200, { 'content-type': 'application/json' })
-      res.end(JSON.stringify({ etcdserver: ctx.version, etcdcluster: ctx.version.replace(/\.\d+$/, '.0') }))
-      return
-    }
+    if (req.method === 'GET' && path === '/health') return json(res, 200, { health: this.ctx.alarms.size === 0 ? 'true' : 'false' })
+    if (req.method === 'GET' && path === '/version') return json(res, 200, { etcdserver: this.ctx.version, etcdcluster: this.ctx.version.replace(/\.\d+$/, '.0') })
     const v3 = path.replace(/^\/v3beta\//, '/v3/')
-    const route = table.get(v3)
+    const route = this.table.get(v3)
     if (req.method !== 'POST' || (route === undefined && v3 !== '/v3/watch' && v3 !== '/v3/lease/keepalive')) {
       res.writeHead(404, { 'content-type': 'text/plain' })
       res.end('404 page not found\n')
@@ -168,9 +142,9 @@ export function gatewayHandler(ctx: FrontContext, _proto: EtcdProto, streams: Se
     }
     readBody(req)
       .then((body) => {
-        if (v3 === '/v3/watch') return watch(body, req, res)
-        if (v3 === '/v3/lease/keepalive') return keepAlive(body, res)
-        return unaryCall(route as Route, body, res)
+        if (v3 === '/v3/watch') return this.watch(body, req, res)
+        if (v3 === '/v3/lease/keepalive') return this.keepAlive(body, res)
+        return this.unary(route as Route, body, res)
       })
       .catch((err: unknown) => {
         if (res.headersSent) res.destroy()
@@ -178,4 +152,48 @@ export function gatewayHandler(ctx: FrontContext, _proto: EtcdProto, streams: Se
         else sendError(res, Status.INTERNAL, err instanceof Error ? err.message : String(err))
       })
   }
+
+  private async unary(route: Route, body: unknown, res: ServerResponse): Promise<void> {
+    const request = this.decode(route.request, body)
+    const handler = route.handlers[route.method] as grpc.handleUnaryCall<object, object>
+    await new Promise<void>((resolve) => {
+      handler({ request } as grpc.ServerUnaryCall<object, object>, (err, value) => {
+        if (err !== null && err !== undefined) sendError(res, (err as { code?: Status }).code ?? Status.UNKNOWN, (err as { details?: string }).details ?? String(err))
+        else json(res, 200, this.encode(route.response, value ?? {}))
+        resolve()
+      })
+    })
+  }
+
+  private watch(body: unknown, req: IncomingMessage, res: ServerResponse): void {
+    const request = this.decode('WatchRequest', body) as WireWatchRequest
+    res.writeHead(200, { 'content-type': 'application/json' })
+    // WatchStream speaks to a gRPC call: this adapter writes its messages as JSON lines.
+    const call = new EventEmitter() as EventEmitter & { write(m: object): boolean; end(): void }
+    call.write = (m) => res.write(`${JSON.stringify({ result: this.encode('WatchResponse', m) })}\n`)
+    call.end = () => res.end()
+    // The stream failed a request: the HTTP response just ends (its status line was sent).
+    call.on('error', () => res.destroy())
+    res.on('drain', () => call.emit('drain'))
+    res.on('close', () => call.emit('cancelled'))
+    const stream = new WatchStream(this.ctx, call as unknown as grpc.ServerDuplexStream<WireWatchRequest, object>, (w) => this.streams.delete(w))
+    this.streams.add(stream)
+    call.emit('data', request)
+    req.resume()
+  }
+
+  /** One keep-alive per request (etcd's gateway streams one answer per request object). */
+  private async keepAlive(body: unknown, res: ServerResponse): Promise<void> {
+    const r = this.decode('LeaseKeepAliveRequest', body) as { ID: string }
+    const id = Number(r.ID)
+    const ttl = Number.isSafeInteger(id) && id > 0 ? (await this.ctx.store.leaseKeepAlive(id)).ttl : 0
+    const m = { header: this.ctx.header(this.ctx.store.revision), ID: r.ID, TTL: String(ttl) }
+    res.writeHead(200, { 'content-type': 'application/json' })
+    res.end(`${JSON.stringify({ result: this.encode('LeaseKeepAliveResponse', m) })}\n`)
+  }
+}
+
+export function gatewayHandler(ctx: FrontContext, streams: Set<{ close(endCall: boolean): void }>): RequestListener {
+  const gateway = new Gateway(ctx, streams)
+  return (req, res) => gateway.handle(req, res)
 }

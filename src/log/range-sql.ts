@@ -50,11 +50,11 @@ export function rangeSql(shape: RangeShape): string {
   const value = shape.withValues ? 'g.value' : 'NULL AS value'
   if (!shape.historical) {
     // LEFT JOIN: an entry whose log row is missing must be seen (and refused), not skipped.
-    return `SELECT l.key, l.mod_rev, l.create_rev, l.version, l.lease, ${value}, g.sum, g.vsum, ${AGREE}
+    return `SELECT g.id, l.key, l.mod_rev, l.create_rev, l.version, l.lease, ${value}, g.sum, g.vsum, ${AGREE}
       FROM live l LEFT JOIN log g ON g.id = l.id
       WHERE ${keyCondition('l.key', shape.interval)} ORDER BY l.key ${LIMIT}`
   }
-  const columns = `g.key, g.rev AS mod_rev, g.create_rev, g.version, g.lease, ${value}, g.sum, g.vsum, 1 AS agree`
+  const columns = `g.id, g.key, g.rev AS mod_rev, g.create_rev, g.version, g.lease, ${value}, g.sum, g.vsum, 1 AS agree`
   if (shape.interval === 'point') return `${pointAtRevision(columns)} ${LIMIT}`
   return `SELECT ${columns}
     FROM log g WHERE ${newestAtRevision(shape.interval)} ORDER BY g.key ${LIMIT}`

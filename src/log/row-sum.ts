@@ -39,7 +39,12 @@ export function rowSum(r: SummedFields, vsum: number, hasValue: boolean): number
   return crc32(r.key, crc32(header))
 }
 
-/** Also the count of rows found damaged, for tests and status. */
+/** A key for messages, even when a damaged record gave something that is not bytes. */
+export function describeStoredKey(key: unknown): string {
+  return Buffer.isBuffer(key) ? describeKey(key) : '(unreadable)'
+}
+
+/** A row (or index entry) that fails its checks; the message names its key and revision. */
 export class CorruptRowError extends CorruptionError {
   constructor(
     readonly key: string,
@@ -51,11 +56,22 @@ export class CorruptRowError extends CorruptionError {
 }
 
 /**
- * Checks a row read back against its stored sums. `value` is undefined when the read did not
+ * Checks a row read back (legacy: the row's id is below meta.sums_from, so it may have no sums) against its stored sums. `value` is undefined when the read did not
  * fetch the value (keys only): then only the fields and key are checked.
  */
-export function verifyRow(r: SummedFields, value: Buffer | null | undefined, sum: number | null, vsum: number | null): void {
-  if (sum === null) return // written before format 2: nothing to check against
+export function verifyRow(r: SummedFields, value: Buffer | null | undefined, sum: number | null, vsum: number | null, legacy: boolean): void {
+  // A damaged record can decode to columns of the wrong type (a NULL key, a text value).
+  const key: unknown = r.key
+  if (!Buffer.isBuffer(key)) throw new CorruptRowError('(unreadable)', Number(r.rev), 'its key is not a byte string')
+  for (const n of [r.rev, r.createRev, r.version, r.lease]) {
+    if (typeof n !== 'number') throw new CorruptRowError(describeKey(key), Number(r.rev), 'a numeric column holds something else')
+  }
+  if (value !== undefined && value !== null && !Buffer.isBuffer(value)) throw new CorruptRowError(describeKey(key), r.rev, 'its value is not a byte string')
+  if (sum === null) {
+    // Written before the file was migrated to format 2 (meta.sums_from): nothing to check against.
+    if (legacy) return
+    throw new CorruptRowError(describeKey(r.key), r.rev, 'its checksums are missing')
+  }
   if (vsum === null || rowSum(r, vsum, r.version !== 0) !== sum) {
     throw new CorruptRowError(describeKey(r.key), r.rev, 'its fields or key do not match their checksum')
   }

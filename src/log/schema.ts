@@ -12,7 +12,8 @@ CREATE TABLE IF NOT EXISTS meta (
   revision           INTEGER NOT NULL,
   compact_revision   INTEGER NOT NULL,
   compacted_revision INTEGER NOT NULL,
-  compact_cursor     INTEGER NOT NULL
+  compact_cursor     INTEGER NOT NULL,
+  sums_from          INTEGER NOT NULL DEFAULT 0
 );
 INSERT OR IGNORE INTO meta (id, format, revision, compact_revision, compacted_revision, compact_cursor)
   VALUES (1, ${FORMAT}, 1, 0, 0, 0);
@@ -53,5 +54,6 @@ CREATE INDEX IF NOT EXISTS lease_deadline ON lease (deadline_ms);
 export const migrateTo2Sql = `
 ALTER TABLE log ADD COLUMN sum INTEGER;
 ALTER TABLE log ADD COLUMN vsum INTEGER;
-UPDATE meta SET format = 2 WHERE id = 1;
+ALTER TABLE meta ADD COLUMN sums_from INTEGER NOT NULL DEFAULT 0;
+UPDATE meta SET format = 2, sums_from = (SELECT coalesce(max(id), 0) + 1 FROM log) WHERE id = 1;
 `

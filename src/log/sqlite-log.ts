@@ -4,7 +4,7 @@
 import Database from 'better-sqlite3'
 import { mkdirSync, statSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { CorruptionError, LogError, assert, describeKey } from '../util/index.js'
+import { CorruptionError, LogError, assert } from '../util/index.js'
 import { Checkpointer, walBudget } from './checkpointer.js'
 import { compactStep, firstIdAtRevision, type CompactStepResult } from './compaction-sql.js'
 import { LeaseTable } from './lease-table.js'
@@ -24,7 +24,8 @@ import {
   type WriteTx,
 } from './rows.js'
 import { FORMAT, migrateTo2Sql, schemaSql } from './schema.js'
-import { CorruptRowError, rowSum, valueSum } from './row-sum.js'
+import { rowSum, valueSum } from './row-sum.js'
+import { confirmAbsent, confirmNewest, overQuota } from './damage-checks.js'
 import { isCorruptError, isIoError, toLogError } from './sqlite-errors.js'
 import { Statements, type Statement } from './statements.js'
 
@@ -84,6 +85,9 @@ export class SqliteLog {
   // Set by write() when the files were over the quota even after a truncating checkpoint: puts
   // are refused in that transaction, deletes and compaction (which free space) go on.
   private overQuota = false
+  // Log rows with a lower id were written before the file was migrated to format 2 and have no
+  // checksums (meta.sums_from); every other row must have them.
+  private readonly sumsFrom: number
 
   constructor(options: SqliteLogOptions) {
     this.path = options.path
@@ -112,6 +116,7 @@ export class SqliteLog {
       this.db.close()
       throw new CorruptionError(`log: ${options.path} has format ${format}, this build reads format ${FORMAT}`)
     }
+    this.sumsFrom = this.stmt('SELECT sums_from FROM meta WHERE id = 1').pluck().get() as number
     this.dataVersion = this.stmt('PRAGMA data_version').pluck().get() as number
     if (options.path !== ':memory:' && options.checkpointThread !== false && !readOnly) {
       // Under a quota the smaller WAL bounds set up for it stay in force.
@@ -202,7 +207,7 @@ export class SqliteLog {
     if (failure !== undefined) {
       throw new LogError(`log: writes refused since a commit failed with ${failure.sqliteCode ?? 'an I/O error'}; reopen the store`, failure.sqliteCode, { cause: failure })
     }
-    if (this.quotaBytes > 0) this.overQuota = this.diskBytesOverQuota()
+    if (this.quotaBytes > 0) this.overQuota = overQuota(this.db, this.path, this.quotaBytes)
     try {
       this.stmt('BEGIN IMMEDIATE').run()
     } catch (err) {
@@ -225,22 +230,6 @@ export class SqliteLog {
       this.writing = false
     }
     return result
-  }
-
-  /**
-   * The quota bounds the database file and its WAL together (the WAL is disk too, and between
-   * checkpoints can grow past the file itself). Over it, checkpoint and truncate the WAL first;
-   * only if that does not bring the two under the quota are puts refused.
-   */
-  private diskBytesOverQuota(): boolean {
-    const used = (): number => fileSize(this.path) + fileSize(`${this.path}-wal`)
-    if (used() <= this.quotaBytes) return false
-    try {
-      this.db.pragma('wal_checkpoint(TRUNCATE)')
-    } catch (err) {
-      throw toLogError(err, 'checkpoint for the quota')
-    }
-    return used() > this.quotaBytes
   }
 
   private commit(): void {
@@ -303,7 +292,7 @@ export class SqliteLog {
       | { id: number; mod_rev: number; create_rev: number; version: number; lease: number }
       | undefined
     if (r === undefined) {
-      this.reading(() => this.confirmAbsent(key, undefined))
+      this.reading(() => confirmAbsent(this.sql, key, undefined))
       return undefined
     }
     return { id: r.id as LogId, modRev: r.mod_rev, createRev: r.create_rev, version: r.version, lease: r.lease }
@@ -321,31 +310,8 @@ export class SqliteLog {
       const rows = this.stmt(
         'SELECT id, rev, key, create_rev, version, lease, value, sum, vsum FROM log WHERE id > ? ORDER BY id LIMIT CAST(? AS INTEGER)',
       ).all(afterId, limit) as SqlLogRow[]
-      return rows.map(logRow)
+      return rows.map((r) => logRow(r, this.sumsFrom))
     })
-  }
-
-  /**
-   * A point read found no key: asks the other structure before believing it, so a damaged page
-   * that lost an entry is a CorruptionError rather than a missing key. The live index missing a
-   * key is checked against the log's (key, rev) index; the log index missing a key at revision R
-   * against the live index (a life that started at or before R has a row in effect at R, which
-   * compaction keeps). One index seek, on misses only.
-   */
-  private confirmAbsent(key: Buffer, revision: number | undefined): void {
-    if (revision === undefined) {
-      const newest = this.stmt('SELECT rev, version FROM log WHERE key = ? ORDER BY rev DESC LIMIT 1').get(key) as
-        | { rev: number; version: number }
-        | undefined
-      if (newest !== undefined && newest.version > 0) {
-        throw new CorruptRowError(describeKey(key), newest.rev, 'the key is alive in the log but missing from the live index')
-      }
-      return
-    }
-    const live = this.stmt('SELECT mod_rev, create_rev FROM live WHERE key = ?').get(key) as { mod_rev: number; create_rev: number } | undefined
-    if (live !== undefined && live.create_rev <= revision) {
-      throw new CorruptRowError(describeKey(key), live.mod_rev, `the key's row in effect at revision ${revision} is missing from the log index`)
-    }
   }
 
   /** Position just before the first row at or above `revision`: tail(from) starts at that revision. */
@@ -363,7 +329,7 @@ export class SqliteLog {
       const r = this.stmt('SELECT id, rev, key, create_rev, version, lease, value, sum, vsum FROM log WHERE id = ?').get(id) as
         | SqlLogRow
         | undefined
-      return r === undefined ? undefined : logRow(r)
+      return r === undefined ? undefined : logRow(r, this.sumsFrom)
     })
   }
 
@@ -377,8 +343,9 @@ export class SqliteLog {
     if (shape === 'bounded') params['end'] = end
     if (historical) params['rev'] = q.revision
     return this.reading(() => {
-      const rows = (statement.all(params) as SqlRangeRow[]).map((r) => rangeRow(r, q.withValues))
-      if (shape === 'point' && rows.length === 0) this.confirmAbsent(start, q.revision)
+      const rows = (statement.all(params) as SqlRangeRow[]).map((r) => rangeRow(r, q.withValues, this.sumsFrom))
+      if (shape === 'point' && rows.length === 0) confirmAbsent(this.sql, start, q.revision)
+      else if (shape === 'point' && q.revision !== undefined) confirmNewest(this.sql, start, q.revision, rows[0]?.modRev ?? 0)
       return rows
     })
   }
@@ -479,7 +446,7 @@ export class SqliteLog {
 
   *scan(_tx: Tx): IterableIterator<LogRow> {
     const it = this.db.prepare('SELECT id, rev, key, create_rev, version, lease, value, sum, vsum FROM log ORDER BY id').iterate()
-    for (const r of this.reading(() => it)) yield this.reading(() => logRow(r as SqlLogRow))
+    for (const r of this.reading(() => it)) yield this.reading(() => logRow(r as SqlLogRow, this.sumsFrom))
   }
 
   rebuildLive(_tx: WriteTx): number {
@@ -522,15 +489,16 @@ export class SqliteLog {
 
   /** SQLite's own check of the file; a file too damaged to check answers with why. */
   integrityCheck(): string[] {
-    let rows: Array<{ quick_check: string }>
+    let problems: string[]
     try {
-      rows = this.db.pragma('quick_check') as Array<{ quick_check: string }>
+      // The full check: quick_check does not compare the indexes with their tables.
+      const rows = this.db.pragma('integrity_check') as Array<{ integrity_check: string }>
+      problems = rows.map((r) => r.integrity_check).filter((m) => m !== 'ok')
     } catch (err) {
       if (!isCorruptError(err)) throw toLogError(err, 'integrity check')
       this.corruption ??= toLogError(err, 'integrity check') as CorruptionError
       return [`${err.message} (${err.code})`]
     }
-    const problems = rows.map((r) => r.quick_check).filter((m) => m !== 'ok')
     if (problems.length > 0) this.corruption ??= new CorruptionError(`log: integrity check: ${problems[0] ?? ''}`)
     return problems
   }

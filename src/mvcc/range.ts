@@ -88,7 +88,7 @@ export function executeRange(values: ValueReader, tx: ReadTxn, view: ReadView, r
   const fetch = readAll || r.limit <= 0 ? 0 : r.limit + 1
   const needValues = !r.keysOnly || (order !== 'NONE' && r.sortTarget === 'VALUE')
   let rows = values.range(tx, { interval: r.interval, revision, limit: fetch, withValues: needValues })
-  const count = fetch === 0 || rows.length < fetch ? rows.length : values.count(tx, r.interval, revision)
+  const count = fetch === 0 || rows.length < fetch ? rows.length : r.withoutCount ? rows.length : values.count(tx, r.interval, revision)
   if (filtered(r)) rows = rows.filter((row) => keep(r, row))
   if (order !== 'NONE') sortRows(rows, r, order)
   let more = false

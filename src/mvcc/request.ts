@@ -21,6 +21,7 @@ export interface NRange {
   limit: number
   countOnly: boolean
   keysOnly: boolean
+  withoutCount: boolean
   sortOrder: SortOrder
   sortTarget: SortTarget
   minModRevision: number
@@ -137,6 +138,7 @@ export class RequestReader {
       limit: integer(r.limit, 'limit'),
       countOnly: flag(r.countOnly, 'countOnly'),
       keysOnly: flag(r.keysOnly, 'keysOnly'),
+      withoutCount: flag(r.withoutCount, 'withoutCount'),
       sortOrder,
       sortTarget,
       minModRevision: integer(r.minModRevision, 'minModRevision'),

@@ -33,6 +33,12 @@ export interface RangeRequest {
   limit?: number
   countOnly?: boolean
   keysOnly?: boolean
+  /**
+   * Not etcd: skip counting the rest of the range when limit cuts it (count is then only what was
+   * read, plus one if more). For readers that page through a large range in slices, where counting
+   * what remains at every page would make the walk quadratic.
+   */
+  withoutCount?: boolean
   sortOrder?: SortOrder
   sortTarget?: SortTarget
   minModRevision?: number

@@ -4,7 +4,7 @@
 // until `limit` items match or the range ends. Lists that accept a cached answer ("0", not older
 // than N) are served from the watch cache when the source has one (cached-list.ts).
 import type { KubeObject } from '../codec/index.js'
-import type { KeyValue } from '../mvcc/index.js'
+import type { KeyValue, RangeRequest, RangeResponse } from '../mvcc/index.js'
 import { CompactedError, FutureRevisionError, InvalidArgumentError, prefixEnd, ReadSlicer, describeValue } from '../util/index.js'
 import type { CachedRangeRequest } from '../watchcache/index.js'
 import { type CacheRead, listFromCache, type SharedDecoder } from './cached-list.js'
@@ -26,6 +26,8 @@ export interface ListSource {
   cache?: { read: CacheRead; decoder: SharedDecoder } | undefined
   /** Longest synchronous slice of a store read (limits.readSliceMs). */
   sliceMs: number
+  /** Reads the pages instead of kv.range (a ReadPool: on worker threads). */
+  range?: ((request: RangeRequest) => Promise<RangeResponse>) | undefined
 }
 
 /** A read of the list's range: where it starts, at which revision (0: latest) and how much is wanted. */
@@ -99,7 +101,8 @@ async function readPages(source: ListSource, scan: ListScan, slicer: ReadSlicer)
   let want = scan.limit
   for (;;) {
     const rows = paging ? Math.min(want, slicer.pageRows) : slicer.pageRows
-    const r = await source.kv.range({ key: start, rangeEnd: scan.rangeEnd, revision: readAt, limit: rows })
+    // Unpaged, nothing needs the count: skipping it keeps a walk of many slices linear.
+    const r = await (source.range ?? source.kv.range.bind(source.kv))({ key: start, rangeEnd: scan.rangeEnd, revision: readAt, limit: rows, ...(paging ? {} : { withoutCount: true }) })
     // Later pages read at the first page's revision, so the whole list is one snapshot.
     if (readAt === 0) readAt = r.revision
     more = r.more

@@ -6,7 +6,7 @@
 // pages (while the ring covers N); the rest, and every read inside a write, go to the store.
 import { randomUUID } from 'node:crypto'
 import type { KubeObject, KubeObjectInput, ObjectCodec, Stored } from '../codec/index.js'
-import type { KeyValue, TxnResponse } from '../mvcc/index.js'
+import type { KeyValue, RangeRequest, RangeResponse, TxnResponse } from '../mvcc/index.js'
 import type { CachedRangeRequest } from '../watchcache/index.js'
 import { assert, bytesEqual, defaultLimits, FutureRevisionError, InvalidArgumentError, LeaseNotFoundError, prefixEnd, type Clock, describeValue } from '../util/index.js'
 import { AlreadyExistsError, ConflictError, InternalObjectError, NotFoundError, TooLargeResourceVersionError } from './errors.js'
@@ -53,8 +53,9 @@ export class ObjectStore {
   private readonly leases: LeaseManager
   // The watch cache's reads, when the store has a cache; objects they return are decoded once.
   private readonly cache: { read: CacheRead; decoder: SharedDecoder } | undefined
-  // Longest synchronous slice of a store-path list.
+  // Longest synchronous slice of a store-path list, and where its pages are read (worker threads).
   private readonly sliceMs: number
+  private readonly storeRange: ((request: RangeRequest) => Promise<RangeResponse>) | undefined
   // Gets answered by the cache / the store, and lists answered; each only grows.
   private readonly served = { cache: 0, store: 0, lists: 0 }
 
@@ -64,6 +65,7 @@ export class ObjectStore {
     this.clock = options.clock
     this.newUid = options.uid ?? randomUUID
     this.sliceMs = options.readSliceMs ?? defaultLimits.readSliceMs
+    this.storeRange = options.storeRange
     this.decoder = new EventDecoder(options.codec)
     this.leases = new LeaseManager(options.kv, options.clock)
     const kv = this.kv
@@ -158,7 +160,7 @@ export class ObjectStore {
    */
   async list(prefix: string, given: ListOptions = {}): Promise<ListResult> {
     const options = checks.listOptions(given, 'list options')
-    const source: ListSource = { kv: this.kv, decode: (kv) => this.decode(kv), cache: this.cache, sliceMs: this.sliceMs }
+    const source: ListSource = { kv: this.kv, decode: (kv) => this.decode(kv), cache: this.cache, sliceMs: this.sliceMs, range: this.storeRange }
     const result = await listObjects(source, prefix, options)
     this.served.lists++
     return result

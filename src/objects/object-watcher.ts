@@ -118,7 +118,7 @@ export class ObjectWatcher implements AsyncIterableIterator<ObjectWatchEvent> {
     let readAt = 0
     for (;;) {
       if (this.stopped) return readAt
-      const r = await this.host.range({ key: start, ...(rangeEnd === undefined ? {} : { rangeEnd }), revision: readAt, limit: initialPageRows })
+      const r = await this.host.range({ key: start, ...(rangeEnd === undefined ? {} : { rangeEnd }), revision: readAt, limit: initialPageRows, withoutCount: true })
       if (readAt === 0) {
         readAt = r.revision
         // Kubernetes waits up to 3 s for its cache to reach N; the store is never behind itself.

@@ -53,6 +53,11 @@ export interface ObjectStoreOptions {
   uid?: () => string
   /** Longest synchronous slice of a list read from the store (default limits.readSliceMs, 10 ms). */
   readSliceMs?: number
+  /**
+   * Where store-path list pages are read instead of kv.range: a ReadPool's range runs them on
+   * worker threads with read-only connections (docs/read-path.md). Same answers as kv.range.
+   */
+  storeRange?: (request: RangeRequest) => Promise<RangeResponse>
 }
 
 /** Kubernetes storage.Preconditions: each given field must equal the stored object's. */

@@ -179,7 +179,7 @@ export async function loadCurrentState(source: EventSource, state: CurrentState,
   const slicer = new ReadSlicer(sliceMs)
   try {
     for (;;) {
-      const r = await source.range({ key, rangeEnd: everything, revision: state.revision, limit: slicer.pageRows })
+      const r = await source.range({ key, rangeEnd: everything, revision: state.revision, limit: slicer.pageRows, withoutCount: true })
       if (!current()) return 'abandoned'
       state.load(r.kvs)
       if (state.bytesUsed > bytesMax) return 'too-large'

@@ -29,6 +29,7 @@ export class KeyRange {
 }
 
 export function keyRangeOf(request: { key: BytesLike; rangeEnd?: BytesLike | undefined; prefix?: boolean | undefined }): KeyRange {
+  if (typeof request !== 'object' || request === null) throw new InvalidArgumentError('watch: request must be an object')
   if (request.prefix !== undefined && typeof request.prefix !== 'boolean') {
     throw new InvalidArgumentError('watch: prefix must be a boolean')
   }

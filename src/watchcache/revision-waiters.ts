@@ -18,6 +18,8 @@ export class RevisionWaiters {
     private readonly clock: Clock,
     private readonly waitMs: number,
     private readonly revisionNow: () => number,
+    /** Counts each wait and its length on the Clock. */
+    private readonly counters?: { waits: number; waitMsTotal: number },
   ) {}
 
   get size(): number {
@@ -27,14 +29,26 @@ export class RevisionWaiters {
   /** Resolves once the cache is at `revision` or beyond; CacheTooOldError after waitMs (or this call's own wait). */
   until(revision: number, waitMs = this.waitMs): Promise<void> {
     if (this.revisionNow() >= revision) return Promise.resolve()
+    const began = this.clock.now()
+    const counters = this.counters
+    if (counters !== undefined) counters.waits++
+    const ended = (): void => {
+      if (counters !== undefined) counters.waitMsTotal += this.clock.now() - began
+    }
     return new Promise<void>((resolve, reject) => {
       const w: Waiter = {
         revision,
-        resolve,
-        reject,
+        resolve: () => {
+          ended()
+          resolve()
+        },
+        reject: (err) => {
+          ended()
+          reject(err)
+        },
         timer: this.clock.setTimer(waitMs, () => {
           this.waiting.delete(w)
-          reject(new CacheTooOldError(revision, this.revisionNow(), waitMs))
+          w.reject(new CacheTooOldError(revision, this.revisionNow(), waitMs))
         }),
       }
       this.waiting.add(w)

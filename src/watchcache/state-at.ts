@@ -7,8 +7,22 @@
 // create of c @7. At 4: a@3 (the put undone), c absent (the create undone): {a@3}.
 import type { KeyValue } from '../mvcc/index.js'
 import { keyString } from './cached-event.js'
+import type { CurrentState } from './current-state.js'
 import type { EventRing } from './event-ring.js'
 import type { KeyRange } from './key-range.js'
+import type { CachedRange } from './types.js'
+
+/**
+ * The range from a loaded state at the cache's revision, or at `exact` (at or below it) when the
+ * ring holds every event after it; undefined when it does not (read the store).
+ */
+export function answerAt(state: CurrentState, cache: { revision: number; ring: EventRing; ringStartRevision: number }, range: KeyRange, exact: number | undefined): CachedRange | undefined {
+  const kvs = state.range(range)
+  if (exact === undefined || exact === cache.revision) return { revision: cache.revision, kvs }
+  if (exact + 1 < cache.ringStartRevision) return undefined
+  const back = rangeAt(kvs, cache.ring, cache.ring.firstIndexAtOrAfter(exact + 1), range)
+  return back === undefined ? undefined : { revision: exact, kvs: back }
+}
 
 /**
  * `current`: the range in the current state, in key order. `fromIndex`: the ring index of the first

@@ -20,7 +20,7 @@ import { CacheTooOldError, TooManyWatchersError } from './errors.js'
 import { EventRing, type RingSizing } from './event-ring.js'
 import { type KeyRange, keyRangeOf } from './key-range.js'
 import { type CacheReadStats, CacheReadCounters } from './read-stats.js'
-import { rangeAt } from './state-at.js'
+import { answerAt } from './state-at.js'
 import { RevisionWaiters } from './revision-waiters.js'
 import { readRequest } from './watch-request.js'
 import { cancelReasons, type CachedRange, type CachedRangeRequest, type EventSource, type WatchRequest, type WatchResponse } from './types.js'
@@ -89,7 +89,7 @@ export class WatchCache implements WatcherHost, CatchUpContext {
     private readonly options: WatchCacheOptions,
   ) {
     this.ring = new EventRing(this.ringSizing(), options.limits.watchCacheBytesMax)
-    this.waiters = new RevisionWaiters(options.clock, options.limits.watchCacheWaitMs, () => this.revision)
+    this.waiters = new RevisionWaiters(options.clock, options.limits.watchCacheWaitMs, () => this.revision, this.counters)
   }
 
   get bufferEventsMax(): number {
@@ -150,7 +150,7 @@ export class WatchCache implements WatcherHost, CatchUpContext {
     }
     if (this.unsubscribe === undefined) this.start()
     if (request.consistent === true || request.revision !== undefined) return this.readServed(range, notOlderThan, request)
-    await this.waitFor(notOlderThan, this.options.limits.watchCacheWaitMs)
+    await this.waiters.until(notOlderThan)
     for (;;) {
       if (this.closed) throw new StoreClosedError()
       if (this.stateOff) return this.counters.fallback('state-off')
@@ -180,7 +180,7 @@ export class WatchCache implements WatcherHost, CatchUpContext {
       return this.counters.fallback('loading')
     }
     try {
-      await this.waitFor(Math.max(notOlderThan, exact ?? 0), this.options.limits.consistentReadWaitMs)
+      await this.waiters.until(Math.max(notOlderThan, exact ?? 0), this.options.limits.consistentReadWaitMs)
     } catch (err) {
       if (err instanceof CacheTooOldError) return this.counters.fallback('not-caught-up')
       throw err
@@ -191,29 +191,11 @@ export class WatchCache implements WatcherHost, CatchUpContext {
     // The feed restarted while this read waited: the state is loading again.
     if (state?.ready !== true) return this.counters.fallback('loading')
     // From here to the return nothing awaits: the state, the ring and the revision move together.
-    const kvs = state.range(range)
-    if (exact === undefined || exact === this.revision) return this.hit(request, { revision: this.revision, kvs })
-    if (exact + 1 < this.ringStartRevision) return this.counters.fallback('revision-not-held')
-    const back = rangeAt(kvs, this.ring, this.ring.firstIndexAtOrAfter(exact + 1), range)
-    return back === undefined ? this.counters.fallback('revision-not-held') : this.hit(request, { revision: exact, kvs: back })
-  }
-
-  private hit(request: CachedRangeRequest, answer: CachedRange): CachedRange {
+    const answer = answerAt(state, this, range, exact)
+    if (answer === undefined) return this.counters.fallback('revision-not-held')
     this.counters.hits++
     if (request.consistent === true) this.counters.consistentHits++
     return answer
-  }
-
-  /** Waits (counted, timed on the Clock) until the cache reaches `revision`; CacheTooOldError after waitMs. */
-  private async waitFor(revision: number, waitMs: number): Promise<void> {
-    if (this.revision >= revision) return
-    const began = this.options.clock.now()
-    this.counters.waits++
-    try {
-      await this.waiters.until(revision, waitMs)
-    } finally {
-      this.counters.waitMsTotal += this.options.clock.now() - began
-    }
   }
 
   /** The read path's counters (Store.readPathStats). */

@@ -3,6 +3,7 @@
 import { writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { CheckReport } from '../mvcc/index.js'
+import { formatCount, formatMeasure, renderColumns } from './format.js'
 import type { Histogram } from './histogram.js'
 import { categoryNames } from './stats.js'
 import type { WorkloadResult } from './workload.js'
@@ -71,7 +72,9 @@ export function buildReport(result: WorkloadResult, check: CheckReport, startedA
     controllers: result.controllers,
     interrupted: result.interrupted,
     trafficSeconds: round(seconds, 2),
-    revision: { start: result.revisionStart, end: result.revisionEnd, compactedTo: result.compactedTo },
+    // The store's compaction point, whichever run moved it: a second run on the same data may
+    // not compact at all, and its store is still compacted where the first one left it.
+    revision: { start: result.revisionStart, end: result.revisionEnd, compactedTo: Math.max(result.compactedTo, result.status.compactRevision) },
     db: { sizeBytes: result.status.dbSize, sizeInUseBytes: result.status.dbSizeInUse, walBytes: result.status.walSize },
     categories,
     totals: { ops, opsPerSecond: round(ops / seconds, 1), conflicts, errors },
@@ -94,32 +97,47 @@ export function writeReport(report: WorkloadReport): string {
   return path
 }
 
-export function formatSummary(r: WorkloadReport): string {
+/** Marks a cell that does not apply to its row (never left blank). */
+const none = '-'
+
+/** The summary table: counts exact with separators, rates and latencies to three significant digits. */
+function summaryTable(r: WorkloadReport): string[] {
   const header = ['category', 'ops', 'ops/s', 'p50 ms', 'p99 ms', 'conflicts', 'retried', 'errors']
-  const rows = Object.entries(r.categories).map(([name, c]) => [name, c.ops, c.opsPerSecond, c.p50Ms, c.p99Ms, c.conflicts, c.retried, c.errors])
-  rows.push(['total', r.totals.ops, r.totals.opsPerSecond, '', '', r.totals.conflicts, '', r.totals.errors])
-  rows.push(['watch (commit->controller)', r.watch.events, r.watch.eventsPerSecond, r.watch.p50Ms, r.watch.p99Ms, '', `${r.watch.relists} relists`, ''])
-  const cells = [header, ...rows].map((row) => row.map((v) => (typeof v === 'number' ? v.toLocaleString('en-US') : v)))
-  const widths = header.map((_, i) => Math.max(...cells.map((row) => String(row[i]).length)))
-  const line = (row: readonly (string | number)[]): string => row.map((v, i) => (i === 0 ? String(v).padEnd(widths[i] ?? 0) : String(v).padStart(widths[i] ?? 0))).join('  ')
+  const rows = Object.entries(r.categories).map(([name, c]) => [
+    name,
+    formatCount(c.ops),
+    formatMeasure(c.opsPerSecond),
+    c.ops === 0 ? none : formatMeasure(c.p50Ms),
+    c.ops === 0 ? none : formatMeasure(c.p99Ms),
+    formatCount(c.conflicts),
+    formatCount(c.retried),
+    formatCount(c.errors),
+  ])
+  const retried = Object.values(r.categories).reduce((sum, c) => sum + c.retried, 0)
+  rows.push(['total', formatCount(r.totals.ops), formatMeasure(r.totals.opsPerSecond), none, none, formatCount(r.totals.conflicts), formatCount(retried), formatCount(r.totals.errors)])
+  rows.push(['watch events (commit->informer)', formatCount(r.watch.events), formatMeasure(r.watch.eventsPerSecond), formatMeasure(r.watch.p50Ms), formatMeasure(r.watch.p99Ms), none, none, none])
+  return renderColumns([header, ...rows])
+}
+
+export function formatSummary(r: WorkloadReport): string {
   const v = r.verification
-  const mib = (b: number): string => `${(b / 1048576).toFixed(1)} MiB`
+  const mib = (b: number): string => `${formatMeasure(b / 1048576)} MiB`
   return [
-    `${r.interrupted ? 'interrupted' : 'finished'} after ${r.trafficSeconds} s of traffic (x${r.options.speedup}: ${((r.trafficSeconds * r.options.speedup) / 60).toFixed(1)} cluster minutes), ` +
+    `${r.interrupted ? 'interrupted' : 'finished'} after ${formatMeasure(r.trafficSeconds)} s of traffic (x${r.options.speedup}: ${formatMeasure((r.trafficSeconds * r.options.speedup) / 60)} cluster minutes), ` +
       `${r.options.nodes} nodes, ${r.controllers} controllers, ${r.shape.namespaces * r.shape.deploymentsPerNamespace} deployments, seed ${r.options.seed}`,
     '',
-    line(cells[0] ?? []),
-    ...cells.slice(1).map(line),
+    ...summaryTable(r),
+    `informers re-listed ${formatCount(r.watch.relists)} times (after 410 Gone or a closed watch)`,
     '',
-    `revision ${r.revision.start.toLocaleString('en-US')} -> ${r.revision.end.toLocaleString('en-US')}, compacted to ${r.revision.compactedTo.toLocaleString('en-US')}; ` +
+    `revision ${formatCount(r.revision.start)} -> ${formatCount(r.revision.end)}, compacted to ${formatCount(r.revision.compactedTo)}; ` +
       `db ${mib(r.db.sizeBytes)} (in use ${mib(r.db.sizeInUseBytes)}, wal ${mib(r.db.walBytes)})`,
-    `event leases: ${r.leases.granted} granted, ${r.leases.expired} expired; rollouts: ${r.rollouts}; node taints: +${r.nodeTaints.added} -${r.nodeTaints.removed}`,
+    `event leases: ${formatCount(r.leases.granted)} granted, ${formatCount(r.leases.expired)} expired; rollouts: ${formatCount(r.rollouts)}; node taints: +${formatCount(r.nodeTaints.added)} -${formatCount(r.nodeTaints.removed)}`,
     storageLine(r.storage),
     v.ok
       ? `verification: ok (${v.nodesChecked} nodes and ${v.deploymentsChecked} deployments: no lost update; ${v.informersChecked} watch caches equal the store)`
       : `verification: FAILED\n  ${v.problems.slice(0, 10).join('\n  ')}`,
     ...(r.recentErrors.length > 0 ? [`errors (first ${r.recentErrors.length}):`, ...r.recentErrors.map((e) => `  ${e}`)] : []),
-    r.check.ok ? `check: ok (${r.check.rows.toLocaleString('en-US')} log rows, ${r.check.keys.toLocaleString('en-US')} live keys)` : `check: FAILED\n  ${r.check.problems.join('\n  ')}`,
+    r.check.ok ? `check: ok (${formatCount(r.check.rows)} log rows, ${formatCount(r.check.keys)} live keys)` : `check: FAILED\n  ${r.check.problems.join('\n  ')}`,
   ].join('\n')
 }
 

@@ -39,4 +39,7 @@ test('non-resource paths are not resource requests and keep the method as verb',
 test('a malformed escape does not throw; extra segments are kept for the router to refuse', () => {
   assert.equal(parseRequestInfo('GET', '/api/v1/namespaces/p/pods/%E0%A4%A').name, '%E0%A4%A')
   assert.deepEqual(parseRequestInfo('GET', '/api/v1/namespaces/p/pods/x/status/extra').extra, ['extra'])
+  // Regressions from the API fuzz test (seeds 1403082964, 1403088232): paths new URL() cannot parse.
+  assert.equal(parseRequestInfo('GET', '//%2F').isResourceRequest, false)
+  assert.equal(parseRequestInfo('GET', '//%').path, '//%')
 })

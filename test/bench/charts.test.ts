@@ -89,6 +89,17 @@ test('with etcd, six charts, each with an etcd series beside etchlog', () => {
   assert.equal(points(by.get('fanout-latency.svg') ?? ''), 8)
 })
 
+test('bars stand on a linear axis; every chart names the date, commit and machine when given one', () => {
+  const machine = { date: '2026-12-08T02:00:00Z', commit: 'abc1234', node: 'v20.20.2', nproc: 2, cpu: 'Test CPU', memoryGiB: 4, loadAvg: '0', os: 'linux', sqlite: '3', betterSqlite3: '12', tmpdir: '/tmp' }
+  const charts = renderCharts({ ...input(true), machine })
+  for (const c of charts) assert.match(c.svg, /<text class="note"[^>]*>measured 2026-12-08T02:00:00Z at commit abc1234 on Test CPU \(2 cores\), Node v20\.20\.2<\/text>/, c.file)
+  for (const file of ['get-latency.svg', 'cas-throughput.svg']) {
+    const svg = charts.find((c) => c.file === file)?.svg ?? ''
+    assert.ok(!svg.includes('(log scale)'), `${file}: bars on a log axis`)
+  }
+  assert.ok(!renderCharts(input(true)).some((c) => c.svg.includes('class="note"')), 'no note without a machine')
+})
+
 test('without etcd, the same charts with no etcd series', () => {
   const charts = renderCharts(input(false))
   assert.equal(charts.length, 6)

@@ -146,6 +146,14 @@ test('a log axis leaves out values it cannot draw and ticks whole decades on a w
   for (const p of points(elements)) assert.ok(p.cy >= box.y0 && p.cy <= box.y1)
 })
 
+test('a log axis ends on a tick at or above its largest value', () => {
+  // The fan-out chart's case: a top point at 39M must not sit above a last tick of 20M.
+  const elements = parseXml(lineChartSvg({ title: 'top', x: { label: 'x', log: true }, y: { label: 'y', log: true }, series: [{ name: 's', points: [[100, 1e6], [1_000, 5e6], [10_000, 39e6]] }] }))
+  const yTicks = elements.filter((e) => e.name === 'text' && e.attrs.get('text-anchor') === 'end').map((e) => e.text)
+  assert.equal(yTicks[yTicks.length - 1], '50M')
+  for (const p of points(elements)) assert.ok(p.cy >= plotBox(elements).y0)
+})
+
 test('a linear axis starts at zero and puts its ticks on 1-2-5 steps', () => {
   const elements = parseXml(lineChartSvg({ title: 'lin', x: { label: 'x' }, y: { label: 'y' }, series: [{ name: 's', points: [[0, 3], [1, 7], [2, 9.5]] }] }))
   const yTicks = elements.filter((e) => e.name === 'text' && e.attrs.get('text-anchor') === 'end').map((e) => Number(e.text))

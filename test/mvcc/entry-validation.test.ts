@@ -64,6 +64,8 @@ test('entry points: null and ill-typed options are typed refusals that change no
     () => s.store.backup(bad(null)),
     () => s.store.watch(bad({ key: 'k', signal: {} })),
     () => s.store.txn(bad({ success: [{ put: null }] })),
+    // Regression: found by api-fuzz.test.ts, seed 1098152758 (a TypeError from the cache's key range).
+    () => s.store.rangeFromCache(bad(null)),
   ]
   for (const [i, call] of calls.entries()) {
     await assert.rejects(

@@ -7,6 +7,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
+import fc from 'fast-check'
 import type { KubeObject } from '../../src/codec/index.js'
 import { openStore, type Store } from '../../src/index.js'
 import type { ListResult, ObjectStore } from '../../src/objects/index.js'
@@ -226,4 +227,39 @@ test('the first load yields to the event loop between slices: reads go to the st
   const r = await store.rangeFromCache({ key: '/p/', prefix: true, consistent: true })
   assert.equal(r?.kvs.length, 3000)
   void objects
+})
+
+test('model: after random creates, updates and deletes on two connections and compactions, every consistent read equals the store at its latest revision', async (t) => {
+  const { objects, store, ts } = await openObjectStore(t, { remotePollMs: 60_000 })
+  const other = await openStore({ path: ts.path, durability: 'relaxed' })
+  t.after(() => other.close())
+  const remote = objectStoreOver(other)
+  await loaded(objects, store)
+  const keys = ['a', 'b', 'c', 'd']
+  const op = fc.record({ remote: fc.boolean(), key: fc.constantFrom(...keys), kind: fc.constantFrom('upsert', 'upsert', 'delete', 'compact') })
+  let step = 0
+  await fc.assert(
+    fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 25 }), async (ops) => {
+      for (const o of ops) {
+        const via = o.remote ? remote : objects
+        step++
+        if (o.kind === 'upsert') await via.guaranteedUpdate(`/p/${o.key}`, (cur) => ({ ...(cur ?? pod(o.key)), metadata: { ...(cur?.metadata ?? { name: o.key }), labels: { step: String(step) } } }) as KubeObject, { ignoreNotFound: true })
+        else if (o.kind === 'delete') await via.delete(`/p/${o.key}`).catch((err: unknown) => assert.equal((err as { code?: string }).code, 'NotFound'))
+        else await (o.remote ? other : store).compact(Math.max(store.compactRevision + 1, store.revision - 2)).catch((err: unknown) => assert.equal((err as { code?: string }).code, 'Expired'))
+        // The model: the store's own latest range, read after the operation was acknowledged.
+        const listed = await objects.list('/p')
+        const truth = await store.range({ key: '/p/', prefix: true, revision: Number(listed.resourceVersion) })
+        assert.ok(Number(listed.resourceVersion) >= store.revision, 'not behind the store')
+        assert.deepEqual(listed.items.map((x) => `${x.metadata.name}@${x.metadata.resourceVersion}`), truth.kvs.map((kv) => `${Buffer.from(kv.key).toString().slice(3)}@${kv.modRevision}`))
+        const k = o.key
+        const got = await objects.get(`/p/${k}`, { ignoreNotFound: true })
+        const row = truth.kvs.find((kv) => Buffer.from(kv.key).toString() === `/p/${k}`)
+        assert.equal(got?.metadata.resourceVersion, row === undefined ? undefined : String(row.modRevision), `get /p/${k}`)
+      }
+    }),
+    { numRuns: 15, seed: 4242 },
+  )
+  const stats = store.readPathStats().cache
+  t.diagnostic(JSON.stringify(stats))
+  assert.ok(stats.consistentHits > 50, 'the reads were served by the cache')
 })

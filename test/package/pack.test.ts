@@ -44,6 +44,16 @@ describe('the packed tarball', () => {
     assert.ok(installed.pack.unpackedSize < unpackedBytesMax, `unpacked size ${installed.pack.unpackedSize} over ${unpackedBytesMax}`)
   })
 
+  test("allowScripts covers every dependency's install script, so npm 11 installs print no notice", (t) => {
+    const r = run('npm', ['approve-scripts', '--allow-scripts-pending'], repoRoot)
+    if (r.status !== 0 && /Unknown command|unknown command/i.test(`${r.stdout}${r.stderr}`)) {
+      t.skip(`npm ${run('npm', ['--version'], repoRoot).stdout.trim()} has no approve-scripts (npm 11 does)`)
+      return
+    }
+    assert.equal(r.status, 0, r.stderr)
+    assert.match(r.stdout, /No packages with unreviewed install scripts/, r.stdout)
+  })
+
   test('installs without tsx or typescript: they are development dependencies', () => {
     assert.ok(existsSync(join(installed.project, 'node_modules', 'etchlog', 'dist', 'index.js')))
     assert.ok(!existsSync(join(installed.project, 'node_modules', 'tsx')), 'tsx was installed as a runtime dependency')

@@ -45,7 +45,10 @@ export async function startTestServer(o: { nodes?: number; etcd?: boolean } = {}
       const as: Credentials = c.as === null ? {} : (c.as ?? admin)
       const body = c.body === undefined ? undefined : typeof c.body === 'string' || Buffer.isBuffer(c.body) ? c.body : JSON.stringify(c.body)
       const headers: Record<string, string> = { ...(c.headers ?? {}) }
-      if (body !== undefined) headers['content-type'] = c.contentType ?? 'application/json'
+      if (body !== undefined) {
+        headers['content-type'] = c.contentType ?? 'application/json'
+        headers['content-length'] = String(Buffer.byteLength(body))
+      }
       if (c.accept !== undefined) headers.accept = c.accept
       if (as.token !== undefined) headers.authorization = `Bearer ${as.token}`
       const req = httpsRequest({ host: '127.0.0.1', port, method, path, ca, headers, ...(as.cert === undefined ? {} : { cert: as.cert, key: as.key }) }, (res) => {

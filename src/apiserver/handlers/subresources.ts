@@ -104,7 +104,7 @@ export async function podLog(a: HandlerArgs): Promise<void> {
   const tailLines = queryInt(info.query, 'tailLines')
   const abort = new AbortController()
   res.on('close', () => abort.abort())
-  res.writeHead(200, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' })
+  res.writeHead(200, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-cache, private' })
   res.flushHeaders()
   try {
     await logs.read(info.namespace, info.name, container, { follow, timestamps: info.query.get('timestamps') === 'true', signal: abort.signal, ...(tailLines === undefined ? {} : { tailLines }) }, (text) => {

@@ -5,7 +5,7 @@ import type { Preconditions } from '../../objects/index.js'
 import { ApiError, badRequest, notFound, successStatus } from '../api-error.js'
 import { decodeObjectBody, parseJson, unsupported } from '../http/decode.js'
 import { mediaType, readBody, sendJson } from '../http/io.js'
-import { checkBody } from '../registry/strategy.js'
+import { checkBody, prepareForUpdate } from '../registry/strategy.js'
 import type { ResourceType } from '../resources/types.js'
 import { dryRunOf, fieldValidationOf, runWriteHooks, type HandlerArgs, type WriteAttempt } from './context.js'
 import { listQuery } from './read.js'
@@ -60,7 +60,9 @@ export async function replaceObject(a: HandlerArgs): Promise<void> {
   const w = attempt(a, 'UPDATE', input, undefined, info.name)
   const manager = managerOf(a)
   const updated = await ctx.store.update(resource, info.namespace, info.name, async (current) => {
-    const admitted = (await runWriteHooks(ctx, { ...w, oldObject: current })) ?? input
+    // System fields come from the stored object before admission and validation see it (Kubernetes' BeforeUpdate).
+    const prepared = prepareForUpdate(resource, current, input, info.subresource)
+    const admitted = (await runWriteHooks(ctx, { ...w, object: prepared, oldObject: current })) ?? prepared
     return ctx.patch === undefined ? admitted : ctx.patch.track(current, admitted, { manager, now: ctx.store.now(), subresource: info.subresource })
   }, { dryRun: w.dryRun, subresource: info.subresource })
   sendJson(a.res, 200, updated, warningHeaders(w))
@@ -81,7 +83,7 @@ export async function patchObject(a: HandlerArgs): Promise<void> {
   const now = ctx.store.now()
   const run = async (current: KubeObject): Promise<KubeObject> => {
     const patched = engine.apply(type, current, patch, { resource, manager, force, now, subresource: info.subresource })
-    const input = checkBody(resource, patched, info.namespace, info.name)
+    const input = prepareForUpdate(resource, current, checkBody(resource, patched, info.namespace, info.name), info.subresource)
     const admitted = (await runWriteHooks(ctx, { ...w, object: input, oldObject: current })) ?? input
     return apply ? admitted : engine.track(current, admitted, { manager, now, subresource: info.subresource })
   }

@@ -14,6 +14,7 @@
 //   }
 //   export type { IDeploymentStrategy as IIoK8sApiAppsV1DeploymentStrategy, … }  -> the id used by references
 
+import { StorageError } from '../../util/index.js'
 import type { JsonSchema } from './json-schema.js'
 
 /** What one declaration file yields before references are resolved to definition names. */
@@ -29,10 +30,10 @@ export interface ParsedDeclaration {
   empty: boolean
 }
 
-export class DeclarationParseError extends Error {
+/** The installed schema package is not shaped as expected: the server cannot serve schemas. */
+export class DeclarationParseError extends StorageError {
   constructor(file: string, detail: string) {
-    super(`openapi: cannot read ${file}: ${detail}`)
-    this.name = 'DeclarationParseError'
+    super('InternalError', `openapi: cannot read ${file}: ${detail}`)
   }
 }
 
@@ -69,7 +70,7 @@ export function typeSchema(text: string, localId: (local: string) => string | un
   if (/^IIoK8s[A-Za-z0-9]+$/.test(t)) return { $ref: pendingRefPrefix + t.slice(1) }
   const local = /^I[A-Za-z0-9]+$/.test(t) ? localId(t) : undefined
   if (local !== undefined) return { $ref: pendingRefPrefix + local }
-  throw new Error(`unknown type '${t}'`)
+  throw new DeclarationParseError('type', `unknown type '${t}'`)
 }
 
 /** `{ [key: string]: T; }` is a map; `{ "a"?: T; … }` an embedded object (StatefulSet's claim templates). */
@@ -216,7 +217,7 @@ export function resolveRefs(schema: JsonSchema, names: ReadonlyMap<string, strin
   for (const [key, value] of Object.entries(schema)) {
     if (key === '$ref' && typeof value === 'string' && value.startsWith(pendingRefPrefix)) {
       const name = names.get(value.slice(pendingRefPrefix.length))
-      if (name === undefined) throw new Error(`openapi: unresolved reference ${value}`)
+      if (name === undefined) throw new DeclarationParseError('definitions', `unresolved reference ${value}`)
       schema.$ref = refPrefix + name
     } else if (value !== null && typeof value === 'object') {
       if (Array.isArray(value)) for (const v of value) resolveRefs(v as JsonSchema, names)

@@ -9,10 +9,11 @@
 // Nothing is written by hand: a package upgrade brings the new fields.
 
 import { readdirSync, readFileSync, statSync } from 'node:fs'
-import { dirname, join, relative, sep } from 'node:path'
+import { dirname, extname, join, relative, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { JsonSchema } from './json-schema.js'
-import { parseDeclaration, resolveRefs, type ParsedDeclaration } from './dts-schema-parser.js'
+import { DeclarationParseError, parseDeclaration, resolveRefs, type ParsedDeclaration } from './dts-schema-parser.js'
+import { cachePath, readCatalog, writeCatalog } from './schema-cache.js'
 
 export interface GroupVersionKind {
   group: string
@@ -121,17 +122,32 @@ function addGvk(schema: JsonSchema, apiVersion: string, kind: string): void {
 // The one load of this process; set on first call and never cleared (the package cannot change under us).
 let cached: Promise<SchemaCatalog> | undefined
 
-/** Loads (once per process) the built-in Kubernetes definitions. */
-export function loadKubernetesSchemas(): Promise<SchemaCatalog> {
-  cached ??= build()
+/**
+ * Loads (once per process) the built-in Kubernetes definitions, from the on-disk cache when
+ * it matches the installed packages. `useCache: false` always extracts (tests of the extractor).
+ */
+export function loadKubernetesSchemas(opts: { useCache?: boolean } = {}): Promise<SchemaCatalog> {
+  if (opts.useCache === false) return build(false)
+  cached ??= build(true)
   return cached
 }
 
-async function build(): Promise<SchemaCatalog> {
+async function build(useCache: boolean): Promise<SchemaCatalog> {
   const sources: Source[] = [
     { root: packageRoot('kubernetes-models'), name: kubernetesName },
     { root: packageRoot('@kubernetes-models/apimachinery'), name: (s) => `io.k8s.apimachinery.pkg.${s.join('.')}` },
   ]
+  const here = dirname(fileURLToPath(import.meta.url))
+  const extractor = ['kubernetes-schemas', 'dts-schema-parser', 'schema-cache'].map((f) => join(here, `${f}${extname(fileURLToPath(import.meta.url))}`))
+  const cacheFile = cachePath(join(sources[0]?.root ?? '.', '..', '.cache', 'etchlog'), sources.map((s) => s.root), extractor)
+  const hit = useCache ? readCatalog(cacheFile) : undefined
+  if (hit !== undefined) return hit
+  const catalog = await extract(sources)
+  if (useCache) writeCatalog(cacheFile, catalog)
+  return catalog
+}
+
+async function extract(sources: Source[]): Promise<SchemaCatalog> {
   const loaded = sources.flatMap(parseSource)
   await Promise.all(loaded.map(probe))
   const names = new Map<string, string>()
@@ -140,7 +156,7 @@ async function build(): Promise<SchemaCatalog> {
   const kinds = new Map<string, string>()
   for (const d of loaded) {
     resolveRefs(d.schema, names)
-    if (definitions.has(d.name)) throw new Error(`openapi: two definitions named ${d.name}`)
+    if (definitions.has(d.name)) throw new DeclarationParseError(d.id, `two definitions named ${d.name}`)
     definitions.set(d.name, d.schema)
     if (d.gvk !== undefined) {
       addGvk(d.schema, d.gvk.apiVersion, d.gvk.kind)

@@ -9,10 +9,12 @@ function obj(value: unknown): Obj | undefined {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Obj) : undefined
 }
 
-/** The object at `key`, created empty when absent. */
+/** The object at `key`, created empty when absent. A value of the wrong type is left alone
+ *  (a detached object is returned) so schema validation still reports it. */
 function child(o: Obj, key: string): Obj {
   const existing = obj(o[key])
   if (existing !== undefined) return existing
+  if (o[key] !== undefined && o[key] !== null) return {}
   const created: Obj = {}
   o[key] = created
   return created

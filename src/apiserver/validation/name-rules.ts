@@ -42,6 +42,25 @@ export function isDns1123Label(value: string): string[] {
   return errs
 }
 
+const dns1035Fmt = '[a-z]([-a-z0-9]*[a-z0-9])?'
+const dns1035Re = new RegExp(`^${dns1035Fmt}$`)
+
+/** Service names: a DNS-1123 label that starts with a letter. */
+export function isDns1035Label(value: string): string[] {
+  const errs: string[] = []
+  if (value.length > dns1123LabelMax) errs.push(tooLong(dns1123LabelMax))
+  if (!dns1035Re.test(value)) {
+    errs.push(
+      regexDetail(
+        "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character",
+        ['my-name', 'abc-123'],
+        dns1035Fmt,
+      ),
+    )
+  }
+  return errs
+}
+
 export function isDns1123Subdomain(value: string): string[] {
   const errs: string[] = []
   if (value.length > dns1123SubdomainMax) errs.push(tooLong(dns1123SubdomainMax))

@@ -2,10 +2,10 @@
 // the name grammar of the kind, namespace presence by scope, label and annotation keys and
 // values, the total annotation size, finalizer names and the shape of ownerReferences.
 
-import { isDns1123Label, isDns1123Subdomain, isPathSegmentName, isQualifiedName, isValidLabelValue } from './name-rules.js'
+import { isDns1035Label, isDns1123Label, isDns1123Subdomain, isPathSegmentName, isQualifiedName, isValidLabelValue } from './name-rules.js'
 import { forbidden, invalid, required, tooLong, type StatusCause } from './status-cause.js'
 
-export type NameRule = 'dns1123subdomain' | 'dns1123label' | 'path'
+export type NameRule = 'dns1123subdomain' | 'dns1123label' | 'dns1035label' | 'path'
 
 /** Kubernetes' limit on the summed size of annotation keys and values. */
 export const annotationsBytesMax = 256 * 1024
@@ -13,7 +13,17 @@ export const annotationsBytesMax = 256 * 1024
 const nameCheck: Record<NameRule, (v: string) => string[]> = {
   dns1123subdomain: isDns1123Subdomain,
   dns1123label: isDns1123Label,
+  dns1035label: isDns1035Label,
   path: isPathSegmentName,
+}
+
+/** The name rule Kubernetes applies to a kind: most kinds take DNS subdomains; namespaces are
+ *  labels, services DNS-1035 labels, RBAC objects anything usable as a path segment. */
+export function nameRuleFor(group: string, kind: string): NameRule {
+  if (group === '' && kind === 'Namespace') return 'dns1123label'
+  if (group === '' && kind === 'Service') return 'dns1035label'
+  if (group === 'rbac.authorization.k8s.io') return 'path'
+  return 'dns1123subdomain'
 }
 
 function record(value: unknown): Record<string, unknown> | undefined {

@@ -13,6 +13,7 @@ const served: ServedResource[] = [
   { group: 'apps', version: 'v1', resource: 'deployments', kind: 'Deployment', namespaced: true, verbs, subresources: ['status', 'scale'] },
   { group: '', version: 'v1', resource: 'configmaps', kind: 'ConfigMap', namespaced: true, verbs, subresources: [] },
   { group: '', version: 'v1', resource: 'namespaces', kind: 'Namespace', namespaced: false, verbs, subresources: [] },
+  { group: 'route.openshift.io', version: 'v1', resource: 'routes', kind: 'Route', namespaced: true, verbs, subresources: ['status'] },
 ]
 const skip = !existsSync(kubectl132) && 'kubectl 1.32 not installed'
 const catalog = await loadKubernetesSchemas()
@@ -33,6 +34,10 @@ test('kubectl explain prints the real field docs from /openapi/v3', { skip }, as
     assert.match(replicas.stdout, /FIELD: replicas <integer>/)
     const cm = await server.run(['explain', 'configmap.data'])
     assert.match(cm.stdout, /FIELD: data <map\[string\]string>/)
+    const route = await server.run(['explain', 'routes'])
+    assert.equal(route.code, 0, route.stderr)
+    assert.match(route.stdout, /KIND:\s+Route/)
+    assert.match(route.stdout, /served without a published schema/)
   } finally {
     await server.close()
   }

@@ -86,3 +86,10 @@ test('service, secret, namespace, volume claims', () => {
   assert.equal((defaultObject('v1', 'PersistentVolumeClaim', { spec: {} }) as Obj).spec.volumeMode, 'Filesystem')
   assert.deepEqual(defaultObject('v1', 'ConfigMap', { data: { a: 'b' } }), { data: { a: 'b' } })
 })
+
+test('values of the wrong type are left for validation to report', () => {
+  assert.deepEqual(defaultObject('apps/v1', 'Deployment', { spec: 'oops' }), { spec: 'oops' })
+  const d = defaultObject('apps/v1', 'Deployment', { spec: { strategy: 7, template: { spec: { containers: 'x' } } } }) as Obj
+  assert.equal(d.spec.strategy, 7)
+  assert.equal(d.spec.template.spec.containers, 'x')
+})

@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { annotationsBytesMax, isDns1123Label, isDns1123Subdomain, isQualifiedName, isValidLabelValue, validateObjectMeta } from '../../../src/apiserver/validation/index.js'
+import { annotationsBytesMax, isDns1035Label, nameRuleFor, isDns1123Label, isDns1123Subdomain, isQualifiedName, isValidLabelValue, validateObjectMeta } from '../../../src/apiserver/validation/index.js'
 
 test('DNS-1123 subdomain and label edge cases', () => {
   const sub: Array<[string, boolean]> = [
@@ -84,4 +84,15 @@ test('annotations may total 256 KiB, not a byte more', () => {
   assert.deepEqual(validateObjectMeta({ name: 'x', annotations: over }, false), [
     { reason: 'FieldValueTooLong', message: 'Too long: may not be more than 262144 bytes', field: 'metadata.annotations' },
   ])
+})
+
+test('name rule per kind; services take DNS-1035 labels (a letter first)', () => {
+  assert.deepEqual(
+    [nameRuleFor('', 'Namespace'), nameRuleFor('', 'Service'), nameRuleFor('rbac.authorization.k8s.io', 'ClusterRole'), nameRuleFor('apps', 'Deployment'), nameRuleFor('', 'ConfigMap')],
+    ['dns1123label', 'dns1035label', 'path', 'dns1123subdomain', 'dns1123subdomain'],
+  )
+  assert.deepEqual(isDns1035Label('web-1'), [])
+  assert.equal(isDns1035Label('1web').length, 1)
+  assert.equal(validateObjectMeta({ name: '1web', namespace: 'd' }, true, { nameRule: nameRuleFor('', 'Service') })[0]?.field, 'metadata.name')
+  assert.deepEqual(validateObjectMeta({ name: 'system:admin' }, false, { nameRule: nameRuleFor('rbac.authorization.k8s.io', 'ClusterRole') }), [])
 })
