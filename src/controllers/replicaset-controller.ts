@@ -69,7 +69,12 @@ export class ReplicaSetController {
     const body = { apiVersion: 'v1', kind: 'Pod', metadata: { ...template.metadata, generateName: `${rs.metadata.name}-`, namespace, ownerReferences }, spec: template.spec ?? {} }
     await Promise.all(
       Array.from({ length: n }, async () => {
-        const pod = await this.d.client.create<Pod>(resourcePath(podsRef, namespace), body)
+        const pod = await this.d.client.create<Pod>(resourcePath(podsRef, namespace), body).catch((err: unknown) => {
+          // A namespace being terminated takes no new pods; the namespace controller is removing this set.
+          if (isReason(err, 'Forbidden')) return undefined
+          throw err
+        })
+        if (pod === undefined) return
         if (this.d.pods.get(namespace, pod.metadata.name) === undefined) creates.add(pod.metadata.name)
       }),
     )
