@@ -24,9 +24,9 @@ export class Informer<T extends KubeObject = KubeObject> {
   lists = 0
 
   constructor(
-    private readonly client: ApiClient,
+    private readonly client: Pick<ApiClient, 'list' | 'watch'>,
     readonly resource: ResourceRef,
-    private readonly o: { clock: Clock; log: (line: string) => void; namespace?: string; labelSelector?: string; fieldSelector?: string },
+    private readonly o: { clock: Clock; log: (line: string) => void; namespace?: string; labelSelector?: string; fieldSelector?: string; watchTimeoutSeconds?: number },
   ) {}
 
   on(h: InformerHandlers<T>): this {
@@ -115,7 +115,8 @@ export class Informer<T extends KubeObject = KubeObject> {
     const stop = (): void => stream.abort()
     signal.addEventListener('abort', stop, { once: true })
     try {
-      await this.client.watch(this.query({ watch: '1', resourceVersion: rv, allowWatchBookmarks: 'true' }), (e: WatchEvent) => {
+      const timeout: Record<string, string> = this.o.watchTimeoutSeconds === undefined ? {} : { timeoutSeconds: String(this.o.watchTimeoutSeconds) }
+      await this.client.watch(this.query({ watch: '1', resourceVersion: rv, allowWatchBookmarks: 'true', ...timeout }), (e: WatchEvent) => {
         if (e.type === 'ERROR') return stream.abort()
         if (e.type === 'BOOKMARK') return
         this.apply(e.type === 'DELETED' ? 'delete' : 'upsert', e.object as T)
