@@ -46,6 +46,8 @@ export interface ServeOptions {
   bindAddress: string
   securePort: number
   nodes: number
+  /** The control loops (namespace, GC, deployments, scheduler, kubelets); on unless false. */
+  controllers?: boolean
   /** kube-apiserver's --token-auth-file: CSV of token,user,uid,"group1,group2". */
   tokenAuthFile?: string
   /** etcd's --listen-client-urls: also serve etcd's v3 API from the same store. */
@@ -196,8 +198,8 @@ export async function startServing(o: ServeOptions, log: (line: string) => void)
   const kubeconfigPath = join(dataDir, 'kubeconfig')
   writeAtomic(kubeconfigPath, kubeconfig({ server: url, caPem: pki.ca.cert, user: 'etchlog-admin', clientCertPem: pki.admin.cert, clientKeyPem: pki.admin.key }), 0o600)
   // The control loops (namespace, GC, deployments, scheduler, kubelets) as clients of this server.
-  const cluster = await startCluster({ server: url, ca: pki.ca.cert, cert: pki.admin.cert, key: pki.admin.key, nodes: o.nodes, clock, log })
-  ctx.logs = cluster.logs
+  const cluster = o.controllers === false ? undefined : await startCluster({ server: url, ca: pki.ca.cert, cert: pki.admin.cert, key: pki.admin.key, nodes: o.nodes, clock, log })
+  ctx.logs = cluster?.logs
   let etcd: EtcdFront | undefined
   if (o.listenClientUrls.length > 0) {
     const t = o.etcdTls
@@ -215,7 +217,7 @@ export async function startServing(o: ServeOptions, log: (line: string) => void)
   let closing: Promise<void> | undefined
   const close = (): Promise<void> =>
     (closing ??= (async () => {
-      await cluster.stop()
+      await cluster?.stop()
       stopFeeds.abort()
       await etcd?.close()
       await server.close()

@@ -13,7 +13,7 @@ let cluster: Cluster
 // the real clock) never sees these leases as old: only the one under test judges them.
 const clock = new FakeClock(Date.now())
 before(async () => {
-  s = await startTestServer({ nodes: 0 })
+  s = await startTestServer({ nodes: 0, controllers: true })
   cluster = await startCluster({ server: `https://127.0.0.1:${s.port}`, ca: s.ca, cert: s.admin.cert ?? '', key: s.admin.key ?? '', nodes: 2, clock, loops: ['kubelets', 'node-lifecycle'] })
   await createNamespace(s, 'edge')
 })
