@@ -46,6 +46,9 @@ export class DeploymentController {
       if (current === undefined) return
     }
     if (dep.spec?.paused !== true) await this.rollout(dep, current, old, desired, surge, unavailable)
+    await this.pruneHistory(dep, old)
+    // A marked Deployment comes back through the informer: its status is written on that pass.
+    if (await this.markRevision(dep, current)) return
     await this.writeStatus(dep, current, old, desired, unavailable)
   }
 
@@ -80,6 +83,26 @@ export class DeploymentController {
     }
   }
 
+  /** Old ReplicaSets scaled to nothing beyond spec.revisionHistoryLimit (10) are deleted, oldest first. */
+  private async pruneHistory(dep: Deployment, old: ReplicaSet[]): Promise<void> {
+    const limit = typeof dep.spec?.revisionHistoryLimit === 'number' ? dep.spec.revisionHistoryLimit : 10
+    const idle = old.filter((rs) => (rs.spec?.replicas ?? 0) === 0 && (rs.status?.replicas ?? 0) === 0 && rs.metadata.deletionTimestamp === undefined)
+    idle.sort((a, b) => revisionOf(a) - revisionOf(b))
+    for (const rs of idle.slice(0, Math.max(0, idle.length - limit))) {
+      await this.d.client.delete(resourcePath(replicaSetsRef, rs.metadata.namespace ?? '', rs.metadata.name), { preconditions: { uid: rs.metadata.uid } }).catch((err: unknown) => {
+        if (!isReason(err, 'NotFound', 'Conflict')) throw err
+      })
+    }
+  }
+
+  /** The Deployment carries its current ReplicaSet's revision, as `kubectl rollout history` expects. */
+  private async markRevision(dep: Deployment, cur: ReplicaSet): Promise<boolean> {
+    const revision = cur.metadata.annotations?.[revisionAnnotation]
+    if (revision === undefined || dep.metadata.annotations?.[revisionAnnotation] === revision) return false
+    await this.d.client.patch(resourcePath(deploymentsRef, dep.metadata.namespace ?? '', dep.metadata.name), { metadata: { resourceVersion: dep.metadata.resourceVersion, annotations: { [revisionAnnotation]: revision } } })
+    return true
+  }
+
   private async scale(rs: ReplicaSet, replicas: number): Promise<void> {
     await this.d.client.patch(resourcePath(replicaSetsRef, rs.metadata.namespace ?? '', rs.metadata.name), { metadata: { resourceVersion: rs.metadata.resourceVersion }, spec: { replicas } })
   }
@@ -88,7 +111,7 @@ export class DeploymentController {
     const namespace = dep.metadata.namespace ?? ''
     const template = dep.spec?.template ?? {}
     const labels = { ...template.metadata?.labels, 'pod-template-hash': hash }
-    const revision = 1 + old.reduce((n, rs) => Math.max(n, Number(rs.metadata.annotations?.[revisionAnnotation] ?? 0)), 0)
+    const revision = 1 + old.reduce((n, rs) => Math.max(n, revisionOf(rs)), 0)
     const body = {
       apiVersion: 'apps/v1',
       kind: 'ReplicaSet',
@@ -141,6 +164,10 @@ export class DeploymentController {
     if (before === after) return
     await this.d.client.update(resourcePath(deploymentsRef, dep.metadata.namespace ?? '', dep.metadata.name, 'status'), { ...dep, status: { ...dep.status, ...status } })
   }
+}
+
+function revisionOf(rs: ReplicaSet): number {
+  return Number(rs.metadata.annotations?.[revisionAnnotation] ?? 0)
 }
 
 /** maxSurge rounds up, maxUnavailable down (Kubernetes' rule); both zero would stall, so 1 unavailable. */

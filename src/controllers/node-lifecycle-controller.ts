@@ -9,6 +9,7 @@ import { conditionOf, timeText, type Lease, type NodeObject, type Pod } from './
 
 export const nodeMonitorPeriodMs = 5_000
 export const nodeGracePeriodMs = 40_000
+export const unreachableTaint = 'node.kubernetes.io/unreachable'
 
 export class NodeLifecycleController {
   private timer: TimerHandle | undefined
@@ -42,7 +43,11 @@ export class NodeLifecycleController {
     for (const node of this.d.nodes.list()) {
       const lease = this.d.leases.get('kube-node-lease', node.metadata.name)
       const renewed = Date.parse(lease?.spec?.renewTime ?? conditionOf(node, 'Ready')?.lastHeartbeatTime ?? '')
-      if (Number.isNaN(renewed) || now - renewed <= nodeGracePeriodMs) continue
+      if (Number.isNaN(renewed)) continue
+      if (now - renewed <= nodeGracePeriodMs) {
+        await this.untaint(node)
+        continue
+      }
       if (conditionOf(node, 'Ready')?.status !== 'Unknown') await this.markUnknown(node, now)
       await this.evict(node.metadata.name)
     }
@@ -53,12 +58,21 @@ export class NodeLifecycleController {
     const conditions = (node.status?.conditions ?? []).map((c) => ({ ...c, status: 'Unknown' as const, reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.', lastTransitionTime: at }))
     try {
       await this.d.client.update(resourcePath(nodesRef, '', node.metadata.name, 'status'), { ...node, status: { ...node.status, conditions } })
-      const taints = (node.spec?.taints ?? []).filter((t) => t.key !== 'node.kubernetes.io/unreachable')
-      await this.d.client.patch(resourcePath(nodesRef, '', node.metadata.name), { spec: { taints: [...taints, { key: 'node.kubernetes.io/unreachable', effect: 'NoExecute', timeAdded: at }] } })
+      const taints = (node.spec?.taints ?? []).filter((t) => t.key !== unreachableTaint)
+      await this.d.client.patch(resourcePath(nodesRef, '', node.metadata.name), { spec: { taints: [...taints, { key: unreachableTaint, effect: 'NoExecute', timeAdded: at }] } })
       this.d.log(`controllers: node ${node.metadata.name} is NotReady: no lease renewal for over ${nodeGracePeriodMs / 1000} s`)
     } catch (err) {
       if (!isReason(err, 'NotFound', 'Conflict')) throw err
     }
+  }
+
+  /** A node back to Ready loses the unreachable taint. */
+  private async untaint(node: NodeObject): Promise<void> {
+    const taints = node.spec?.taints ?? []
+    if (conditionOf(node, 'Ready')?.status !== 'True' || !taints.some((t) => t.key === unreachableTaint)) return
+    await this.d.client.patch(resourcePath(nodesRef, '', node.metadata.name), { metadata: { resourceVersion: node.metadata.resourceVersion }, spec: { taints: taints.filter((t) => t.key !== unreachableTaint) } }).catch((err: unknown) => {
+      if (!isReason(err, 'NotFound', 'Conflict')) throw err
+    })
   }
 
   private async evict(nodeName: string): Promise<void> {

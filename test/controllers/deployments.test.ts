@@ -74,4 +74,24 @@ test('an image change rolls out to a new ReplicaSet and the old one scales to 0'
   const rs = await items(s, '/apis/apps/v1/namespaces/shop/replicasets')
   const byImage = new Map(rs.map((x) => [x.spec?.template?.spec?.containers?.[0]?.image, x.spec?.replicas]))
   assert.deepEqual(Object.fromEntries(byImage), { 'nginx:1.27': 0, 'nginx:1.28': 3 })
+  const d = (await s.call('GET', '/apis/apps/v1/namespaces/shop/deployments/web')).json() as { metadata: { annotations?: Record<string, string> } }
+  assert.equal(d.metadata.annotations?.['deployment.kubernetes.io/revision'], '2')
+})
+
+test('Recreate: the old pods go before the new ones come', async () => {
+  const body = deployment('batch', 2) as { spec: Record<string, unknown> }
+  body.spec.strategy = { type: 'Recreate' }
+  assert.equal((await s.call('POST', '/apis/apps/v1/namespaces/shop/deployments', { body })).status, 201)
+  const sel = `${podsPath}?labelSelector=app%3Dbatch`
+  await waitFor('2 running', async () => (running(await items(s, sel)).length === 2 ? true : undefined))
+  const r = await s.call('PATCH', '/apis/apps/v1/namespaces/shop/deployments/batch', { body: { spec: { template: { spec: { containers: [{ name: 'web', image: 'busybox:1' }] } } } }, contentType: 'application/merge-patch+json' })
+  assert.equal(r.status, 200, r.text)
+  let mixed = false
+  await waitFor('2 new pods', async () => {
+    const pods = await items(s, sel)
+    const images = new Set(pods.map((p) => (p.spec as { containers?: { image?: string }[] } | undefined)?.containers?.[0]?.image))
+    if (images.size > 1) mixed = true
+    return running(pods).length === 2 && images.size === 1 && images.has('busybox:1') ? true : undefined
+  })
+  assert.equal(mixed, false, 'old and new pods never ran side by side')
 })
