@@ -198,7 +198,14 @@ export async function startServing(o: ServeOptions, log: (line: string) => void)
   const kubeconfigPath = join(dataDir, 'kubeconfig')
   writeAtomic(kubeconfigPath, kubeconfig({ server: url, caPem: pki.ca.cert, user: 'etchlog-admin', clientCertPem: pki.admin.cert, clientKeyPem: pki.admin.key }), 0o600)
   // The control loops (namespace, GC, deployments, scheduler, kubelets) as clients of this server.
-  const cluster = o.controllers === false ? undefined : await startCluster({ server: url, ca: pki.ca.cert, cert: pki.admin.cert, key: pki.admin.key, nodes: o.nodes, clock, log })
+  const cluster =
+    o.controllers === false
+      ? undefined
+      : await startCluster({ server: url, ca: pki.ca.cert, cert: pki.admin.cert, key: pki.admin.key, nodes: o.nodes, clock, log }).catch(async (err: unknown) => {
+          await server.close()
+          await store.close()
+          throw err
+        })
   ctx.logs = cluster?.logs
   let etcd: EtcdFront | undefined
   if (o.listenClientUrls.length > 0) {
