@@ -202,6 +202,7 @@ export async function startServing(o: ServeOptions, log: (line: string) => void)
     o.controllers === false
       ? undefined
       : await startCluster({ server: url, ca: pki.ca.cert, cert: pki.admin.cert, key: pki.admin.key, nodes: o.nodes, clock, log }).catch(async (err: unknown) => {
+          stopFeeds.abort()
           await server.close()
           await store.close()
           throw err

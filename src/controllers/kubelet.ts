@@ -145,13 +145,32 @@ export class Kubelet {
     }
   }
 
+  /**
+   * A pod being deleted that finalizers hold: its containers stop (terminated, exit code 0, not
+   * ready), then the kubelet confirms the deletion with gracePeriodSeconds=0.
+   */
+  private async terminate(pod: Pod): Promise<void> {
+    const namespace = pod.metadata.namespace ?? ''
+    this.d.logs.forget(namespace, pod.metadata.name)
+    const statuses = (pod.status?.containerStatuses as { name: string; state?: Record<string, unknown> }[] | undefined) ?? []
+    if (statuses.some((c) => c.state?.terminated === undefined)) {
+      const now = timeText(this.d.clock.now())
+      const containerStatuses = statuses.map((c) => ({ ...c, ready: false, started: false, state: { terminated: { exitCode: 0, reason: 'Completed', startedAt: (c.state?.running as { startedAt?: string } | undefined)?.startedAt ?? now, finishedAt: now } } }))
+      const conditions = (pod.status?.conditions ?? []).map((c) => (c.type === 'Ready' || c.type === 'ContainersReady' ? { ...c, status: 'False' as const, reason: 'PodCompleted', lastTransitionTime: now } : c))
+      await this.d.client.update(resourcePath(podsRef, namespace, pod.metadata.name, 'status'), { ...pod, status: { ...pod.status, phase: 'Succeeded', conditions, containerStatuses } })
+    }
+    await this.d.client.delete(resourcePath(podsRef, namespace, pod.metadata.name), { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } }).catch((err: unknown) => {
+      if (!isReason(err, 'NotFound', 'Conflict')) throw err
+    })
+  }
+
   /** A pod bound here: Pending -> Running with ready containers. */
   private async syncPod(key: string): Promise<void> {
     if (!this.alive) return
     const [namespace = '', name = ''] = key.includes('/') ? [key.slice(0, key.indexOf('/')), key.slice(key.indexOf('/') + 1)] : ['', key]
     const pod = this.d.pods.get(namespace, name)
     if (pod === undefined || pod.spec?.nodeName !== this.nodeName) return
-    if (pod.metadata.deletionTimestamp !== undefined) return this.d.logs.forget(namespace, name)
+    if (pod.metadata.deletionTimestamp !== undefined) return this.terminate(pod)
     if (pod.status?.phase === 'Running' || pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') return
     const now = timeText(this.d.clock.now())
     const ready = (type: string): Condition => ({ type, status: 'True', lastProbeTime: null, lastTransitionTime: now })

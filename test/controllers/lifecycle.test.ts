@@ -73,3 +73,21 @@ test('a pod whose owner never existed is collected', async () => {
   assert.equal(r.status, 201, r.text)
   await waitFor('child collected', async () => ((await status(s, '/api/v1/namespaces/stray/configmaps/child')) === 404 ? true : undefined))
 })
+
+test('a deleted pod held by a finalizer is stopped by its kubelet, and goes when the finalizer does', async () => {
+  await createNamespace(s, 'held')
+  const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', finalizers: ['example.com/hold'] }, spec: { containers: [{ name: 'c', image: 'busybox:1' }] } }
+  assert.equal((await s.call('POST', '/api/v1/namespaces/held/pods', { body: pod })).status, 201)
+  await waitFor('running', async () => (running(await items(s, '/api/v1/namespaces/held/pods')).length === 1 ? true : undefined))
+  const del = await s.call('DELETE', '/api/v1/namespaces/held/pods/p')
+  assert.equal(del.status, 202, del.text)
+  const stopped = await waitFor('terminated', async () => {
+    const p = (await s.call('GET', '/api/v1/namespaces/held/pods/p')).json() as { status?: { phase?: string; containerStatuses?: { ready: boolean; state: { terminated?: { exitCode: number } } }[] } }
+    return p.status?.phase === 'Succeeded' ? p : undefined
+  })
+  assert.equal(stopped.status?.containerStatuses?.[0]?.ready, false)
+  assert.equal(stopped.status?.containerStatuses?.[0]?.state.terminated?.exitCode, 0)
+  const freed = await s.call('PATCH', '/api/v1/namespaces/held/pods/p', { body: { metadata: { finalizers: null } }, contentType: 'application/merge-patch+json' })
+  assert.equal(freed.status, 200, freed.text)
+  await waitFor('gone', async () => ((await status(s, '/api/v1/namespaces/held/pods/p')) === 404 ? true : undefined))
+})
