@@ -45,6 +45,12 @@ export class DeploymentController {
       current = await this.createReplicaSet(dep, hash, start, old)
       if (current === undefined) return
     }
+    // A template seen before (a rollback): its ReplicaSet becomes the newest revision again.
+    const newest = old.reduce((n, rs) => Math.max(n, revisionOf(rs)), 0)
+    if (newest > revisionOf(current)) {
+      await this.d.client.patch(resourcePath(replicaSetsRef, namespace, current.metadata.name), { metadata: { resourceVersion: current.metadata.resourceVersion, annotations: { [revisionAnnotation]: String(newest + 1) } } })
+      return
+    }
     if (dep.spec?.paused !== true) await this.rollout(dep, current, old, desired, surge, unavailable)
     await this.pruneHistory(dep, old)
     // A marked Deployment comes back through the informer: its status is written on that pass.
