@@ -39,12 +39,15 @@ import type { Store } from './store.js'
 import { InvalidArgumentError, systemClock } from './util/index.js'
 import { prepareAtRest } from './workload/index.js'
 import { startEtcdFront, type EtcdFront } from './etcdserver/index.js'
+import { startCluster } from './controllers/index.js'
 
 export interface ServeOptions {
   dataDir: string
   bindAddress: string
   securePort: number
   nodes: number
+  /** The control loops (namespace, GC, deployments, scheduler, kubelets); on unless false. */
+  controllers?: boolean
   /** kube-apiserver's --token-auth-file: CSV of token,user,uid,"group1,group2". */
   tokenAuthFile?: string
   /** etcd's --listen-client-urls: also serve etcd's v3 API from the same store. */
@@ -194,6 +197,17 @@ export async function startServing(o: ServeOptions, log: (line: string) => void)
   const url = `https://${host.includes(':') ? `[${host}]` : host}:${address.port}`
   const kubeconfigPath = join(dataDir, 'kubeconfig')
   writeAtomic(kubeconfigPath, kubeconfig({ server: url, caPem: pki.ca.cert, user: 'etchlog-admin', clientCertPem: pki.admin.cert, clientKeyPem: pki.admin.key }), 0o600)
+  // The control loops (namespace, GC, deployments, scheduler, kubelets) as clients of this server.
+  const cluster =
+    o.controllers === false
+      ? undefined
+      : await startCluster({ server: url, ca: pki.ca.cert, cert: pki.admin.cert, key: pki.admin.key, nodes: o.nodes, clock, log }).catch(async (err: unknown) => {
+          stopFeeds.abort()
+          await server.close()
+          await store.close()
+          throw err
+        })
+  ctx.logs = cluster?.logs
   let etcd: EtcdFront | undefined
   if (o.listenClientUrls.length > 0) {
     const t = o.etcdTls
@@ -211,6 +225,7 @@ export async function startServing(o: ServeOptions, log: (line: string) => void)
   let closing: Promise<void> | undefined
   const close = (): Promise<void> =>
     (closing ??= (async () => {
+      await cluster?.stop()
       stopFeeds.abort()
       await etcd?.close()
       await server.close()

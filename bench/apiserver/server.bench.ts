@@ -108,7 +108,7 @@ export async function runServerBench(o: ServerBenchOptions, log: (line: string) 
   let serving: Serving | undefined
   const closers: (() => void | Promise<void>)[] = []
   try {
-    serving = await startServing({ dataDir: join(dir.path, 'api'), bindAddress: '127.0.0.1', securePort: 0, nodes: 0, listenClientUrls: [], etcdTls: { clientCertAuth: false } }, () => undefined)
+    serving = await startServing({ dataDir: join(dir.path, 'api'), bindAddress: '127.0.0.1', securePort: 0, nodes: 0, controllers: false, listenClientUrls: [], etcdTls: { clientCertAuth: false } }, () => undefined)
     const pki = join(dir.path, 'api', 'pki')
     const tls = { ca: readFileSync(join(pki, 'ca.crt'), 'utf8'), cert: readFileSync(join(pki, 'admin.crt'), 'utf8'), key: readFileSync(join(pki, 'admin.key'), 'utf8') }
     const api = session(serving.url, tls)

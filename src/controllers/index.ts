@@ -1,0 +1,10 @@
+// The controllers layer's public face: a simulated cluster's control loops, as API clients.
+export { loopNames, startCluster, type Cluster, type ClusterOptions, type LoopName } from './cluster.js'
+export { ApiClient, ApiStatusError, isReason, type ApiCredentials, type ListResult, type Status } from './api-client.js'
+export { Informer, type InformerHandlers } from './informer.js'
+export { WorkQueue } from './work-queue.js'
+export { LogBook, logLinesMax, type LogReader, type LogReadOptions } from './log-book.js'
+export { Kubelet, kubeletVersion, leaseRenewMs, stoppedAnnotation } from './kubelet.js'
+export { nodeGracePeriodMs, nodeMonitorPeriodMs } from './node-lifecycle-controller.js'
+export { rollingLimits, templateHash } from './deployment-controller.js'
+export type { KubeObject, ObjectMeta, OwnerReference, WatchEvent } from './types.js'
