@@ -20,6 +20,23 @@ export async function recoverPanics(work: () => Promise<void>, res: ApiResponse,
       if (!res.writableEnded) res.end()
       return res.statusCode
     }
-    return sendError(res, err).code
+    try {
+      return sendError(res, err).code
+    } catch (sendErr) {
+      // The response itself is broken (say, a header HTTP/2 forbids was set before the failure):
+      // log it and end the stream; the process must survive.
+      log(`apiserver: ${where}: could not send the error Status: ${sendErr instanceof Error ? sendErr.message : String(sendErr)}`)
+      endQuietly(res)
+      return 500
+    }
+  }
+}
+
+function endQuietly(res: ApiResponse): void {
+  try {
+    if (!res.writableEnded) res.end()
+  } catch (err) {
+    // Nothing more can be sent on this stream; the client sees it reset.
+    void err
   }
 }
