@@ -95,8 +95,8 @@ export function addSourceGauges(r: Registry, s: MetricsSources, flow: FlowContro
   gauge(r, 'apiserver_flowcontrol_current_inqueue_requests', 'Requests waiting in a queue by priority level.', ['priority_level', 'request_kind'], (set) => {
     for (const q of flow.queueStats()) set({ priority_level: q.level, request_kind: q.kind }, q.waiting)
   })
-  counter(r, 'apiserver_flowcontrol_rejected_requests_total', 'Requests refused with 429 by priority level and reason.', ['priority_level', 'reason'], (set) => {
-    for (const q of flow.queueStats()) set({ priority_level: `${q.level}/${q.kind}`, reason: 'queue-full' }, q.rejected)
-    set({ priority_level: 'watch', reason: 'watch-limit' }, flow.watchesRejected)
+  counter(r, 'apiserver_flowcontrol_rejected_requests_total', 'Requests refused with 429 by priority level, kind and reason.', ['priority_level', 'request_kind', 'reason'], (set) => {
+    for (const q of flow.queueStats()) set({ priority_level: q.level, request_kind: q.kind, reason: 'queue-full' }, q.rejected)
+    set({ priority_level: '', request_kind: 'watch', reason: 'watch-limit' }, flow.watchesRejected)
   })
 }
