@@ -152,7 +152,8 @@ export class ApiServer {
 
   private async serve(request: ApiRequest, response: ApiResponse, info: RequestInfo, seen: { user: UserInfo | undefined }, signal: AbortSignal): Promise<void> {
     if (!isLongRunning(info)) requestTimeoutMs(info.query, this.o.requestTimeoutMs ?? requestTimeoutMsDefault)
-    let user = await this.authenticate(request)
+    const authenticated = await this.authenticate(request)
+    let user = authenticated
     if (user === undefined) {
       if (!publicPaths.has(info.path)) throw new ApiError('Unauthorized', 'Unauthorized')
       user = { username: 'system:anonymous', groups: ['system:unauthenticated'] }
@@ -160,7 +161,8 @@ export class ApiServer {
       user = await this.o.impersonate(user, request, info)
     }
     seen.user = user
-    const audited = this.o.audit?.begin(user, info, request, response)
+    // Audited as the requester (the policy too), with the impersonated user beside it, as Kubernetes does.
+    const audited = this.o.audit?.begin(authenticated ?? user, info, request, response, user === authenticated ? undefined : user)
     try {
       const release = this.o.flowControl === undefined ? undefined : await this.o.flowControl.admit(user, info, signal)
       try {

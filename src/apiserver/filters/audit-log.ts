@@ -38,7 +38,7 @@ export class AuditLog {
   private readonly sink: ((line: string) => void) | undefined
 
   /** Starts a request's event; undefined when the policy says None. */
-  begin(user: UserInfo, info: RequestInfo, req: ApiRequest, res: ApiResponse): Audited | undefined {
+  begin(user: UserInfo, info: RequestInfo, req: ApiRequest, res: ApiResponse, impersonated?: UserInfo): Audited | undefined {
     const level = this.policy.levelFor(user, info)
     if (level === 'None') return undefined
     const received = this.clock.now()
@@ -56,7 +56,9 @@ export class AuditLog {
         if (done) return
         done = true
         const code = error === undefined ? res.statusCode : statusOf(error).code
-        this.write(event(level, info, user, req, code, received, this.clock.now(), requestBody?.json(), error === undefined ? responseBody?.json() : statusOf(error)))
+        const e = event(level, info, user, req, code, received, this.clock.now(), requestBody?.json(), error === undefined ? responseBody?.json() : statusOf(error))
+        if (impersonated !== undefined) e.impersonatedUser = userOf(impersonated)
+        this.write(e)
       },
     }
   }
@@ -84,7 +86,7 @@ function event(level: AuditLevel, info: RequestInfo, user: UserInfo, req: ApiReq
     stage: 'ResponseComplete',
     requestURI: req.url ?? info.path,
     verb: info.verb,
-    user: { username: user.username, ...(user.uid === undefined ? {} : { uid: user.uid }), groups: user.groups, ...(user.extra === undefined ? {} : { extra: user.extra }) },
+    user: userOf(user),
     sourceIPs: req.socket.remoteAddress === undefined ? [] : [req.socket.remoteAddress],
     ...(typeof req.headers['user-agent'] === 'string' ? { userAgent: req.headers['user-agent'] } : {}),
   }
@@ -97,6 +99,10 @@ function event(level: AuditLevel, info: RequestInfo, user: UserInfo, req: ApiReq
   e.requestReceivedTimestamp = microTime(received)
   e.stageTimestamp = microTime(now)
   return e
+}
+
+function userOf(user: UserInfo): Record<string, unknown> {
+  return { username: user.username, ...(user.uid === undefined ? {} : { uid: user.uid }), groups: user.groups, ...(user.extra === undefined ? {} : { extra: user.extra }) }
 }
 
 /** metav1.MicroTime as audit events carry it. */

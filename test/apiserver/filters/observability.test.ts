@@ -138,6 +138,7 @@ test('audit log: Event lines at the policy level, Secrets at Metadata only, no t
   const secret = await s.call('POST', '/api/v1/namespaces/payments/secrets', { body: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'pw' }, stringData: { password: 'hunter2-plaintext' } } })
   assert.equal(secret.status, 201, secret.text)
   assert.equal((await s.call('GET', '/api/v1/namespaces/payments/secrets/pw')).status, 200)
+  assert.equal((await s.call('GET', '/api/v1/namespaces/payments/services', { headers: { 'impersonate-user': 'bob' } })).status, 403)
   assert.equal((await s.call('GET', '/api/v1/namespaces/payments/pods')).status, 200)
   const deadline = Date.now() + 10_000
   let lines: Record<string, unknown>[] = []
@@ -175,4 +176,8 @@ test('audit log: Event lines at the policy level, Secrets at Metadata only, no t
   const pods = lines.find(want)
   assert.equal(pods?.level, 'Metadata')
   assert.ok(!lines.some((l) => l.requestURI === '/healthz'), 'level None is not written')
+  const imp = lines.find((l) => ref(l).resource === 'services')
+  assert.equal((imp?.user as { username?: string } | undefined)?.username, 'etchlog-admin', 'the requester')
+  assert.equal((imp?.impersonatedUser as { username?: string } | undefined)?.username, 'bob')
+  assert.deepEqual(imp?.responseStatus, { metadata: {}, code: 403 })
 })
