@@ -29,8 +29,12 @@ import {
   TokenFile,
   tokenAuthenticator,
   tokenRequestHandler,
+  buildObservability,
+  overloadFlagsDefault,
+  parseDuration,
   type ApiContext,
   type JsonSchema,
+  type OverloadFlags,
 } from './apiserver/index.js'
 import { ObjectCodec, defaultRegistry } from './codec/index.js'
 import { ObjectStore } from './objects/index.js'
@@ -55,6 +59,8 @@ export interface ServeOptions {
   etcdTls: { certFile?: string; keyFile?: string; trustedCaFile?: string; clientCertAuth: boolean }
   maxRequestBytes?: number
   maxTxnOps?: number
+  /** In-flight limits, request timeout, audit (docs/apiserver-operations.md). */
+  overload?: OverloadFlags
 }
 
 export const serveUsage = `usage: etchlog serve [flags]
@@ -64,6 +70,11 @@ export const serveUsage = `usage: etchlog serve [flags]
   --secure-port PORT     HTTPS port; 0 picks a free one (default 6443)
   --nodes N              simulated nodes with kubelets (default 0)
   --token-auth-file F    static bearer tokens, kube-apiserver's CSV format
+  --max-requests-inflight N           read-only requests at once (default 400; 0: no limit)
+  --max-mutating-requests-inflight N  mutating requests at once (default 200; 0: no limit)
+  --max-watch-streams-per-user N      open watches per user (default 100; 0: no limit)
+  --request-timeout D    timeout of non-long-running requests (default 60s)
+  --audit-log-path F, --audit-policy-file F   audit.k8s.io/v1 Event lines, by a Policy file
 
   etcd v3 API from the same store (off unless --listen-client-urls is given):
   --listen-client-urls URLS   e.g. http://127.0.0.1:2379 (comma-separated; port 0 picks one;
@@ -123,6 +134,24 @@ export function parseServeArgs(argv: readonly string[]): ServeOptions | 'help' {
       case '--max-txn-ops':
         o.maxTxnOps = int('--max-txn-ops', value(), 1_000_000)
         break
+      case '--max-requests-inflight':
+        o.overload = { ...(o.overload ?? overloadFlagsDefault), maxRequestsInflight: int(flag, value(), 1_000_000) }
+        break
+      case '--max-mutating-requests-inflight':
+        o.overload = { ...(o.overload ?? overloadFlagsDefault), maxMutatingRequestsInflight: int(flag, value(), 1_000_000) }
+        break
+      case '--max-watch-streams-per-user':
+        o.overload = { ...(o.overload ?? overloadFlagsDefault), maxWatchStreamsPerUser: int(flag, value(), 1_000_000) }
+        break
+      case '--request-timeout':
+        o.overload = { ...(o.overload ?? overloadFlagsDefault), requestTimeoutMs: parseDuration(value()) }
+        break
+      case '--audit-log-path':
+        o.overload = { ...(o.overload ?? overloadFlagsDefault), auditLogPath: value() }
+        break
+      case '--audit-policy-file':
+        o.overload = { ...(o.overload ?? overloadFlagsDefault), auditPolicyFile: value() }
+        break
       case '--nodes':
         o.nodes = int('--nodes', value(), 1000)
         break
@@ -172,7 +201,11 @@ export async function startServing(o: ServeOptions, log: (line: string) => void)
   ctx.writeHooks.unshift(escalationHook(rbac))
   for (const [path, handler] of reviewHandlers(rbac)) ctx.virtual.set(path, handler)
   ctx.virtual.set('/serviceaccounts/token', tokenRequestHandler(ctx, saTokens, issuer))
+  let rbacSynced = false
+  const stores = { countObjects: (p: string) => objects.count(p), readPath: () => objects.readPathStats(), watchCache: () => store.watchCacheStatus, storeWatchers: () => store.watcherCount }
+  const obs = buildObservability(o.overload ?? overloadFlagsDefault, ctx, stores, { rbacSynced: () => rbacSynced })
   const server = new ApiServer({
+    ...obs.server,
     ctx,
     tls: { cert: pki.serving.cert, key: pki.serving.key, ca: pki.ca.cert },
     authenticators: [certificateAuthenticator(), tokenAuthenticator(tokenFile, saTokens, [issuer])],
@@ -182,6 +215,7 @@ export async function startServing(o: ServeOptions, log: (line: string) => void)
   })
   const stopFeeds = new AbortController()
   await feedRbac(ctx, rbac, stopFeeds.signal)
+  rbacSynced = true
   const schemas = await loadKubernetesSchemas()
   const validator = new SchemaValidator(schemas)
   ctx.writeHooks.push(validationHook(validator))
@@ -191,6 +225,7 @@ export async function startServing(o: ServeOptions, log: (line: string) => void)
   catalog.onChange(() => openapi.invalidate())
   await crds.start(stopFeeds.signal)
   server.router.nonResource.push(openApiRoutes(openapi))
+  obs.install(server.router)
   await bootstrapNamespaces(ctx)
   const address = await server.listen(o.bindAddress, o.securePort)
   const host = o.bindAddress === '0.0.0.0' || o.bindAddress === '::' ? '127.0.0.1' : o.bindAddress
@@ -229,6 +264,7 @@ export async function startServing(o: ServeOptions, log: (line: string) => void)
       stopFeeds.abort()
       await etcd?.close()
       await server.close()
+      await obs.close()
       await store.close()
     })())
   return { server, store, url, kubeconfigPath, etcdUrls: etcd?.urls ?? [], close }

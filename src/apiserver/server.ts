@@ -1,12 +1,19 @@
 // The API server: HTTPS with HTTP/2 and HTTP/1.1 on one port, and the request pipeline composed
-// in one place, read top to bottom: panic recovery, request info, authentication, authorization,
-// then the router (whose write handlers run admission and validation). Each stage is a function
-// of one concern; this file only orders them and owns the listening socket.
+// in one place, read top to bottom (handle, then serve): request info, request timeout, panic
+// recovery, authentication, impersonation, audit, flow control, authorization, then the router
+// (whose write handlers run admission and validation). Each stage is a small filter in filters/
+// or a function of one concern; this file only orders them and owns the listening socket.
 import { once } from 'node:events'
 import { createSecureServer, type Http2SecureServer, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2'
 import type { AddressInfo } from 'node:net'
 import type { TLSSocket } from 'node:tls'
-import { ApiError, statusOf } from './api-error.js'
+import { ApiError } from './api-error.js'
+import type { AuditLog } from './filters/audit-log.js'
+import type { FlowControl } from './filters/flow-control.js'
+import { isLongRunning } from './filters/long-running.js'
+import type { ApiMetrics } from './filters/metrics.js'
+import { recoverPanics } from './filters/panic-recovery.js'
+import { requestTimeoutMs, requestTimeoutMsDefault, withTimeout } from './filters/request-timeout.js'
 import type { ApiContext, UserInfo } from './handlers/context.js'
 import { sendError, type ApiRequest, type ApiResponse } from './http/io.js'
 import { parseRequestInfo, type RequestInfo } from './request-info.js'
@@ -34,6 +41,12 @@ export interface ApiServerOptions {
   /** Mutates the authenticated user (impersonation headers). */
   impersonate?: (user: UserInfo, req: ApiRequest, info: RequestInfo) => Promise<UserInfo> | UserInfo
   observers?: RequestObserver[]
+  /** In-flight limits with priority and fairness (filters/flow-control.ts); none when absent. */
+  flowControl?: FlowControl
+  /** Timeout of non-long-running requests (default 60 s). */
+  requestTimeoutMs?: number
+  metrics?: ApiMetrics
+  audit?: AuditLog
   /** Called with every 500 (never a secret: the Status only). */
   log(line: string): void
 }
@@ -90,61 +103,105 @@ export class ApiServer {
     await closed
   }
 
-  /** The error's Status; if even that cannot be sent (a broken stream), the stream is reset so the client sees a failure. */
-  private answer(res: ApiResponse, err: unknown): number {
-    try {
-      return sendError(res, err).code
-    } catch (sendErr) {
-      this.o.log(`apiserver: could not send a Status: ${sendErr instanceof Error ? sendErr.message : String(sendErr)}`)
-      ;(res as unknown as { stream?: { close(code?: number): void } }).stream?.close(2)
-      return 500
-    }
-  }
-
   /** Ends every open response (watch streams, log follows) without closing the server: clients reconnect. */
   endStreams(): void {
     for (const res of this.open) if (!res.writableEnded) res.end()
   }
 
+  /**
+   * The pipeline, outermost first: request info, request timeout (non-long-running requests),
+   * panic recovery, authentication, impersonation, audit, flow control (in-flight limits with
+   * priority and fairness), authorization, the router; access log, metrics and observers after.
+   */
   private async handle(req: Http2ServerRequest, res: Http2ServerResponse): Promise<void> {
     const started = performance.now()
-    let info: RequestInfo | undefined
-    let user: UserInfo | undefined
-    let code = 500
     const request = req as unknown as ApiRequest
     const response = res as unknown as ApiResponse
+    let info: RequestInfo
     try {
       info = parseRequestInfo(req.method, req.url)
-      user = await this.authenticate(request, req)
-      if (user === undefined) {
-        if (!publicPaths.has(info.path)) throw new ApiError('Unauthorized', 'Unauthorized')
-        user = { username: 'system:anonymous', groups: ['system:unauthenticated'] }
-      } else if (this.o.impersonate !== undefined) {
-        user = await this.o.impersonate(user, request, info)
-      }
-      if (!publicPaths.has(info.path)) {
-        const decision = await this.o.authorizer(user, info)
-        if (!decision.allowed) throw new ApiError('Forbidden', decision.reason, { ...(info.name === '' ? {} : { name: info.name }), group: info.group, kind: info.resource })
-      }
-      await this.router.route(request, response, info, user)
-      code = res.statusCode
     } catch (err) {
-      if (!(err instanceof ApiError) && !(err instanceof Error && 'code' in err && typeof (err as { code: unknown }).code === 'string' && statusOf(err).code !== 500)) {
-        // Panic recovery: one request fails with a 500, the process goes on.
-        this.o.log(`apiserver: ${req.method} ${req.url}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`)
-      }
-      code = res.headersSent ? res.statusCode : this.answer(response, err)
-    } finally {
-      if (info !== undefined) for (const ob of this.o.observers ?? []) ob({ info, user, code, durationMs: performance.now() - started, req: request })
+      sendError(response, err)
+      return
+    }
+    const seen: { user: UserInfo | undefined } = { user: undefined }
+    const abort = new AbortController()
+    const where = `${req.method} ${info.path}`
+    const log = (line: string): void => {
+      this.o.metrics?.countPanic()
+      this.o.log(line)
+    }
+    let code: number
+    if (isLongRunning(info)) {
+      code = await recoverPanics(() => this.serve(request, response, info, seen, abort.signal), response, where, log)
+    } else {
+      const work = recoverPanics(() => this.serve(request, response, info, seen, abort.signal), response, where, log)
+      const timeoutMs = this.timeoutOf(info)
+      const outcome = timeoutMs === undefined ? 'done' : await withTimeout(this.o.ctx.clock, timeoutMs, response, abort, work.then(() => undefined))
+      code = outcome === 'timeout' ? 504 : await work
+    }
+    const durationMs = performance.now() - started
+    this.o.metrics?.observeRequest(info, request, code, durationMs)
+    for (const ob of this.o.observers ?? []) ob({ info, user: seen.user, code, durationMs, req: request })
+  }
+
+  /** The request's timeout in ms; a bad `timeout` parameter is answered by the pipeline (400). */
+  private timeoutOf(info: RequestInfo): number | undefined {
+    try {
+      return requestTimeoutMs(info.query, this.o.requestTimeoutMs ?? requestTimeoutMsDefault)
+    } catch {
+      // serve() parses it again and throws the 400 inside panic recovery.
+      return undefined
     }
   }
 
-  private async authenticate(request: ApiRequest, req: Http2ServerRequest): Promise<UserInfo | undefined> {
-    const socket = (req.stream?.session?.socket ?? req.socket) as TLSSocket | undefined
-    for (const a of this.o.authenticators) {
-      const user = await a(request, socket)
-      if (user !== undefined) return user
+  private async serve(request: ApiRequest, response: ApiResponse, info: RequestInfo, seen: { user: UserInfo | undefined }, signal: AbortSignal): Promise<void> {
+    if (!isLongRunning(info)) requestTimeoutMs(info.query, this.o.requestTimeoutMs ?? requestTimeoutMsDefault)
+    const authenticated = await this.authenticate(request)
+    let user = authenticated
+    if (user === undefined) {
+      if (!publicPaths.has(info.path)) throw new ApiError('Unauthorized', 'Unauthorized')
+      user = { username: 'system:anonymous', groups: ['system:unauthenticated'] }
+    } else if (this.o.impersonate !== undefined) {
+      user = await this.o.impersonate(user, request, info)
     }
-    return undefined
+    seen.user = user
+    // Audited as the requester (the policy too), with the impersonated user beside it, as Kubernetes does.
+    const audited = this.o.audit?.begin(authenticated ?? user, info, request, response, user === authenticated ? undefined : user)
+    try {
+      const release = this.o.flowControl === undefined ? undefined : await this.o.flowControl.admit(user, info, signal)
+      try {
+        if (!publicPaths.has(info.path)) {
+          const decision = await this.o.authorizer(user, info)
+          if (!decision.allowed) throw new ApiError('Forbidden', decision.reason, { ...(info.name === '' ? {} : { name: info.name }), group: info.group, kind: info.resource })
+        }
+        await this.router.route(audited?.req ?? request, audited?.res ?? response, info, user)
+      } finally {
+        release?.()
+      }
+    } catch (err) {
+      audited?.fail(err)
+      throw err
+    } finally {
+      audited?.end()
+    }
+  }
+
+  private async authenticate(request: ApiRequest): Promise<UserInfo | undefined> {
+    const req = request as unknown as Http2ServerRequest
+    const socket = (req.stream?.session?.socket ?? req.socket) as TLSSocket | undefined
+    const started = performance.now()
+    let failed = true
+    let user: UserInfo | undefined
+    try {
+      for (const a of this.o.authenticators) {
+        user = await a(request, socket)
+        if (user !== undefined) break
+      }
+      failed = false
+      return user
+    } finally {
+      this.o.metrics?.observeAuthentication(user, failed, performance.now() - started)
+    }
   }
 }

@@ -50,6 +50,8 @@ export async function watchObjects(a: HandlerArgs): Promise<void> {
   const watcher = ctx.store.watch(resource, info.namespace, info.name, { ...options, signal: abort.signal })
   const timer = ctx.clock.setTimer(timeoutSeconds * 1000, () => abort.abort())
   res.on('close', () => abort.abort())
+  // No Transfer-Encoding header: HTTP/1.1 chunks a body without Content-Length by itself, and
+  // HTTP/2 forbids the header (node throws ERR_HTTP2_INVALID_CONNECTION_HEADERS).
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' })
   res.flushHeaders()
   watchStreams.open += 1
