@@ -5,6 +5,8 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:cry
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import {
+  admissionHooks,
+  ensureDefaultAccount,
   ApiServer,
   Catalog,
   GenericStore,
@@ -180,6 +182,8 @@ export async function startServing(o: ServeOptions, log: (line: string) => void)
   await feedRbac(ctx, rbac, stopFeeds.signal)
   const schemas = await loadKubernetesSchemas()
   const validator = new SchemaValidator(schemas)
+  // Admission, then validation last (docs/apiserver-admission.md).
+  ctx.writeHooks.push(...admissionHooks({ ctx }))
   ctx.writeHooks.push(validationHook(validator))
   const crdSchemas = new Map<string, JsonSchema>()
   const openapi = new OpenApiBuilder(schemas, () => catalog.resources().map((r) => ({ ...r, verbs: [...r.verbs], subresources: [...r.subresources] })), () => crdSchemas)
@@ -221,6 +225,7 @@ async function bootstrapNamespaces(ctx: ApiContext): Promise<void> {
   const ns = ctx.catalog.lookup('', 'v1', 'namespaces')
   if (ns === undefined) return
   for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
+    await ensureDefaultAccount(ctx, name)
     if ((await ctx.store.tryGet(ns, '', name)) !== undefined) continue
     await ctx.store.create(ns, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } as never }).catch((err: unknown) => {
       // Another process on the same database made it first.

@@ -1,0 +1,23 @@
+// Admission plugins: WriteHook factories run by the write handlers before validation, in kube's
+// order: mutating webhooks, built-in mutating plugins, built-in validating plugins, validating
+// webhooks, and ResourceQuota last (it charges, so it runs when everything else has said yes).
+import type { ApiContext, WriteHook } from '../handlers/context.js'
+import { limitRangerDefaultsHook, limitRangerLimitsHook } from './limit-ranger.js'
+import { resourceQuotaHook } from './resource-quota.js'
+import { serviceAccountHook } from './service-account.js'
+
+export { ensureDefaultAccount, serviceAccountHook, serviceAccountMountPath } from './service-account.js'
+export { limitRangerDefaultsHook, limitRangerLimitsHook } from './limit-ranger.js'
+export { resourceQuotaHook } from './resource-quota.js'
+export { formatQuantity, parseQuantity, type Quantity } from './quantity.js'
+export { KeyedMutex } from './keyed-mutex.js'
+
+export interface AdmissionOptions {
+  ctx: ApiContext
+}
+
+/** The admission chain, in order; serve.ts puts it in front of validation. */
+export function admissionHooks(o: AdmissionOptions): WriteHook[] {
+  const { ctx } = o
+  return [serviceAccountHook(ctx), limitRangerDefaultsHook(ctx), limitRangerLimitsHook(ctx), resourceQuotaHook(ctx)]
+}
