@@ -5,12 +5,15 @@ import type { ApiContext, WriteHook } from '../handlers/context.js'
 import { limitRangerDefaultsHook, limitRangerLimitsHook } from './limit-ranger.js'
 import { resourceQuotaHook } from './resource-quota.js'
 import { serviceAccountHook } from './service-account.js'
+import { mutatingWebhooksHook, validatingWebhooksHook } from './webhooks.js'
 
 export { ensureDefaultAccount, serviceAccountHook, serviceAccountMountPath } from './service-account.js'
 export { limitRangerDefaultsHook, limitRangerLimitsHook } from './limit-ranger.js'
 export { resourceQuotaHook } from './resource-quota.js'
 export { formatQuantity, parseQuantity, type Quantity } from './quantity.js'
 export { KeyedMutex } from './keyed-mutex.js'
+export { mutatingWebhooksHook, validatingWebhooksHook } from './webhooks.js'
+export { WebhookCallError, webhookResponseBytesMax } from './webhook-call.js'
 
 export interface AdmissionOptions {
   ctx: ApiContext
@@ -19,5 +22,5 @@ export interface AdmissionOptions {
 /** The admission chain, in order; serve.ts puts it in front of validation. */
 export function admissionHooks(o: AdmissionOptions): WriteHook[] {
   const { ctx } = o
-  return [serviceAccountHook(ctx), limitRangerDefaultsHook(ctx), limitRangerLimitsHook(ctx), resourceQuotaHook(ctx)]
+  return [mutatingWebhooksHook(ctx), serviceAccountHook(ctx), limitRangerDefaultsHook(ctx), limitRangerLimitsHook(ctx), validatingWebhooksHook(ctx), resourceQuotaHook(ctx)]
 }
