@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import {
   admissionHooks,
+  ensureBuiltinSccs,
   ensureDefaultAccount,
   ApiServer,
   Catalog,
@@ -183,13 +184,14 @@ export async function startServing(o: ServeOptions, log: (line: string) => void)
   const schemas = await loadKubernetesSchemas()
   const validator = new SchemaValidator(schemas)
   // Admission, then validation last (docs/apiserver-admission.md).
-  ctx.writeHooks.push(...admissionHooks({ ctx }))
+  ctx.writeHooks.push(...admissionHooks({ ctx, authorize: (a) => rbac.authorize(a) }))
   ctx.writeHooks.push(validationHook(validator))
   const crdSchemas = new Map<string, JsonSchema>()
   const openapi = new OpenApiBuilder(schemas, () => catalog.resources().map((r) => ({ ...r, verbs: [...r.verbs], subresources: [...r.subresources] })), () => crdSchemas)
   catalog.onChange(() => openapi.invalidate())
   server.router.nonResource.push(openApiRoutes(openapi))
   await bootstrapNamespaces(ctx)
+  await ensureBuiltinSccs(ctx)
   const address = await server.listen(o.bindAddress, o.securePort)
   const host = o.bindAddress === '0.0.0.0' || o.bindAddress === '::' ? '127.0.0.1' : o.bindAddress
   const url = `https://${host.includes(':') ? `[${host}]` : host}:${address.port}`
