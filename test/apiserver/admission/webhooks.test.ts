@@ -147,7 +147,7 @@ test('reinvocationPolicy IfNeeded: an earlier webhook runs once more after a lat
   reinvoked = 0
   const r = await s.call('POST', '/api/v1/namespaces/wh-reinvoke/pods', { body: pod('p') })
   assert.equal(r.status, 201, r.text)
-  assert.deepEqual((r.json().metadata as Json).annotations, { second: 'was-here' })
+  assert.equal(((r.json().metadata as Json).annotations as Json).second, 'was-here')
   assert.equal(reinvoked, 2)
   await configure('mutating', 'no-reinvoke', [webhook('first-never.example.com', '/first', 'never'), webhook('second-never.example.com', '/second', 'never')])
   reinvoked = 0
