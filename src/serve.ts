@@ -183,9 +183,9 @@ export async function startServing(o: ServeOptions, log: (line: string) => void)
   await feedRbac(ctx, rbac, stopFeeds.signal)
   const schemas = await loadKubernetesSchemas()
   const validator = new SchemaValidator(schemas)
-  // Admission, then validation last (docs/apiserver-admission.md).
-  ctx.writeHooks.push(...admissionHooks({ ctx, authorize: (a) => rbac.authorize(a) }))
-  ctx.writeHooks.push(validationHook(validator))
+  // Admission around validation, in kube's order (docs/apiserver-admission.md).
+  const admission = admissionHooks({ ctx, authorize: (a) => rbac.authorize(a) })
+  ctx.writeHooks.push(...admission.beforeValidation, validationHook(validator), ...admission.afterValidation)
   const crdSchemas = new Map<string, JsonSchema>()
   const openapi = new OpenApiBuilder(schemas, () => catalog.resources().map((r) => ({ ...r, verbs: [...r.verbs], subresources: [...r.subresources] })), () => crdSchemas)
   catalog.onChange(() => openapi.invalidate())

@@ -1,6 +1,7 @@
-// Admission plugins: WriteHook factories run by the write handlers before validation, in kube's
-// order: mutating webhooks, built-in mutating plugins, built-in validating plugins, validating
-// webhooks, and ResourceQuota last (it charges, so it runs when everything else has said yes).
+// Admission plugins: WriteHook factories run by the write handlers around validation, in kube's
+// order: mutating webhooks, built-in mutating plugins (ServiceAccount, LimitRanger defaults),
+// built-in validating plugins (SCC, LimitRanger limits), then after validation the validating
+// webhooks and ResourceQuota last (it charges, so it runs when everything else has said yes).
 import type { ApiContext, WriteHook } from '../handlers/context.js'
 import { sccHook, type Authorize } from './scc.js'
 import { limitRangerDefaultsHook, limitRangerLimitsHook } from './limit-ranger.js'
@@ -24,8 +25,22 @@ export interface AdmissionOptions {
   authorize: Authorize
 }
 
-/** The admission chain, in order; serve.ts puts it in front of validation. */
-export function admissionHooks(o: AdmissionOptions): WriteHook[] {
+export interface AdmissionChain {
+  /** Mutating webhooks, then the built-in mutating and validating plugins: before validation. */
+  beforeValidation: WriteHook[]
+  /**
+   * Validating webhooks and ResourceQuota: after validation, as kube-apiserver runs validating
+   * admission after the strategy's Validate, so a write refused with 422 is never charged to a
+   * quota nor shown to a webhook.
+   */
+  afterValidation: WriteHook[]
+}
+
+/** The admission chain, in order; serve.ts puts validation between its two halves. */
+export function admissionHooks(o: AdmissionOptions): AdmissionChain {
   const { ctx } = o
-  return [mutatingWebhooksHook(ctx), serviceAccountHook(ctx), limitRangerDefaultsHook(ctx), sccHook(ctx, o.authorize), limitRangerLimitsHook(ctx), validatingWebhooksHook(ctx), resourceQuotaHook(ctx)]
+  return {
+    beforeValidation: [mutatingWebhooksHook(ctx), serviceAccountHook(ctx), limitRangerDefaultsHook(ctx), sccHook(ctx, o.authorize), limitRangerLimitsHook(ctx)],
+    afterValidation: [validatingWebhooksHook(ctx), resourceQuotaHook(ctx)],
+  }
 }

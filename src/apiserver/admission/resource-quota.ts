@@ -34,6 +34,10 @@ export function resourceQuotaHook(ctx: ApiContext): WriteHook {
 
 async function charge(ctx: ApiContext, quotaType: ResourceType, w: WriteAttempt, usage: ResourceList): Promise<void> {
   const quotas = (await ctx.store.list(quotaType, w.namespace, {})).items
+  if (quotas.length === 0) return
+  // A create over an existing name ends in 409 AlreadyExists: charging it would leak usage.
+  const name = w.object?.metadata.name ?? ''
+  if (name !== '' && (await ctx.store.tryGet(w.resource, w.namespace, name)) !== undefined) return
   for (const quota of quotas) {
     const hard = resourceList(record(quota.spec).hard)
     if (![...hard.keys()].some((k) => usage.has(k) || (w.resource.resource === 'pods' && computeResource(k) !== undefined))) continue

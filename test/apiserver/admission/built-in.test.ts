@@ -122,3 +122,16 @@ test('ResourceQuota: compute requests are summed and required; counts of other k
   const status = (await s.call('GET', '/api/v1/namespaces/compute/resourcequotas/compute')).json().status
   assert.deepEqual(status, { hard: { 'requests.cpu': '1', 'requests.memory': '1Gi', configmaps: '2' }, used: { 'requests.cpu': '600m', 'requests.memory': '512Mi', configmaps: '2' } })
 })
+
+test('ResourceQuota: a create refused by validation (422) or over an existing name (409) charges nothing', async () => {
+  await namespace('leaks')
+  assert.equal((await s.call('POST', '/api/v1/namespaces/leaks/resourcequotas', { body: { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'cm' }, spec: { hard: { configmaps: '1' } } } })).status, 201)
+  const bad = await s.call('POST', '/api/v1/namespaces/leaks/configmaps', { body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'Not_A_Name' } } })
+  assert.equal(bad.status, 422, bad.text)
+  const first = await s.call('POST', '/api/v1/namespaces/leaks/configmaps', { body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'one' } } })
+  assert.equal(first.status, 201, first.text)
+  const again = await s.call('POST', '/api/v1/namespaces/leaks/configmaps', { body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'one' } } })
+  assert.equal(again.status, 409, again.text)
+  const status = (await s.call('GET', '/api/v1/namespaces/leaks/resourcequotas/cm')).json().status
+  assert.deepEqual(status, { hard: { configmaps: '1' }, used: { configmaps: '1' } })
+})
