@@ -186,6 +186,7 @@ export async function startServing(o: ServeOptions, log: (line: string) => void)
   // Admission around validation, in kube's order (docs/apiserver-admission.md).
   const admission = admissionHooks({ ctx, authorize: (a) => rbac.authorize(a) })
   ctx.writeHooks.push(...admission.beforeValidation, validationHook(validator), ...admission.afterValidation)
+  await admission.start(stopFeeds.signal)
   const crdSchemas = new Map<string, JsonSchema>()
   const openapi = new OpenApiBuilder(schemas, () => catalog.resources().map((r) => ({ ...r, verbs: [...r.verbs], subresources: [...r.subresources] })), () => crdSchemas)
   catalog.onChange(() => openapi.invalidate())

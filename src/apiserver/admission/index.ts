@@ -5,18 +5,19 @@
 import type { ApiContext, WriteHook } from '../handlers/context.js'
 import { sccHook, type Authorize } from './scc.js'
 import { limitRangerDefaultsHook, limitRangerLimitsHook } from './limit-ranger.js'
-import { resourceQuotaHook } from './resource-quota.js'
+import { quotaCache, resourceQuotaHook } from './resource-quota.js'
 import { serviceAccountHook } from './service-account.js'
-import { mutatingWebhooksHook, validatingWebhooksHook } from './webhooks.js'
+import { mutatingWebhooksHook, validatingWebhooksHook, webhookConfigurations } from './webhooks.js'
 
 export { ensureDefaultAccount, serviceAccountHook, serviceAccountMountPath } from './service-account.js'
 export { limitRangerDefaultsHook, limitRangerLimitsHook } from './limit-ranger.js'
-export { resourceQuotaHook } from './resource-quota.js'
+export { quotaCache, resourceQuotaHook } from './resource-quota.js'
 export { formatQuantity, parseQuantity, type Quantity } from './quantity.js'
 export { KeyedMutex } from './keyed-mutex.js'
 export { sccHook, sccAnnotation, requiredSccAnnotation, type Authorize } from './scc.js'
 export { builtinSccs, ensureBuiltinSccs, derivedRanges, uidRangeAnnotation } from './scc-builtin.js'
-export { mutatingWebhooksHook, validatingWebhooksHook } from './webhooks.js'
+export { mutatingWebhooksHook, validatingWebhooksHook, webhookConfigurations, type WebhookConfigurations } from './webhooks.js'
+export { ObjectCache } from './object-cache.js'
 export { WebhookCallError, webhookResponseBytesMax } from './webhook-call.js'
 
 export interface AdmissionOptions {
@@ -34,13 +35,20 @@ export interface AdmissionChain {
    * quota nor shown to a webhook.
    */
   afterValidation: WriteHook[]
+  /** Fills the configuration caches and keeps them current until signal; reads go to the store until then. */
+  start(signal: AbortSignal): Promise<void>
 }
 
 /** The admission chain, in order; serve.ts puts validation between its two halves. */
 export function admissionHooks(o: AdmissionOptions): AdmissionChain {
   const { ctx } = o
+  const configs = webhookConfigurations(ctx)
+  const quotas = quotaCache(ctx)
   return {
-    beforeValidation: [mutatingWebhooksHook(ctx), serviceAccountHook(ctx), limitRangerDefaultsHook(ctx), sccHook(ctx, o.authorize), limitRangerLimitsHook(ctx)],
-    afterValidation: [validatingWebhooksHook(ctx), resourceQuotaHook(ctx)],
+    beforeValidation: [mutatingWebhooksHook(ctx, configs), serviceAccountHook(ctx), limitRangerDefaultsHook(ctx), sccHook(ctx, o.authorize), limitRangerLimitsHook(ctx)],
+    afterValidation: [validatingWebhooksHook(ctx, configs), resourceQuotaHook(ctx, quotas)],
+    async start(signal) {
+      for (const cache of [configs.mutating, configs.validating, quotas]) await cache?.start(signal)
+    },
   }
 }

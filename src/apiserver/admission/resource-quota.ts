@@ -11,29 +11,49 @@ import type { ApiContext, WriteAttempt, WriteHook } from '../handlers/context.js
 import type { ResourceType } from '../resources/types.js'
 import { forbidden } from './forbidden.js'
 import { KeyedMutex } from './keyed-mutex.js'
+import { ObjectCache } from './object-cache.js'
 import { record, resourceList, type ResourceList } from './pod-resources.js'
 import { addQuantity, formatQuantity, milli, zeroQuantity, type Quantity } from './quantity.js'
 import { computeResource, usageOf } from './quota-usage.js'
 
-export function resourceQuotaHook(ctx: ApiContext): WriteHook {
+/** The quota cache, when the catalog serves ResourceQuota. */
+export function quotaCache(ctx: ApiContext): ObjectCache | undefined {
+  const r = ctx.catalog.lookup('', 'v1', 'resourcequotas')
+  return r === undefined ? undefined : new ObjectCache(ctx, r)
+}
+
+export function resourceQuotaHook(ctx: ApiContext, cache: ObjectCache | undefined): WriteHook {
   const mutex = new KeyedMutex()
   return async (w) => {
     if (!w.resource.namespaced || w.subresource !== '' || w.resource.virtual === true) return undefined
     const quotaType = ctx.catalog.lookup('', 'v1', 'resourcequotas')
-    if (quotaType === undefined) return undefined
+    if (quotaType === undefined || cache === undefined) return undefined
+    if (w.resource.group === '' && w.resource.resource === 'resourcequotas') cache.touch(w.namespace, w.object?.metadata.name ?? w.name)
+    // The cache only says which quotas exist; every check and charge reads the quota afresh.
+    const names = (await cache.list(w.namespace)).map((q) => q.metadata.name)
+    if (names.length === 0) return undefined
     if (w.operation === 'CREATE' && w.object !== undefined) {
       const usage = usageOf(w.resource, w.object)
-      await mutex.run(w.namespace, () => charge(ctx, quotaType, w, usage))
+      await mutex.run(w.namespace, () => charge(ctx, quotaType, w, usage, names))
     } else if (w.operation === 'DELETE' && w.oldObject !== undefined && !w.dryRun) {
       const usage = usageOf(w.resource, w.oldObject)
-      await mutex.run(w.namespace, () => release(ctx, quotaType, w.namespace, usage))
+      await mutex.run(w.namespace, () => release(ctx, quotaType, w.namespace, usage, names))
     }
     return undefined
   }
 }
 
-async function charge(ctx: ApiContext, quotaType: ResourceType, w: WriteAttempt, usage: ResourceList): Promise<void> {
-  const quotas = (await ctx.store.list(quotaType, w.namespace, {})).items
+async function fresh(ctx: ApiContext, quotaType: ResourceType, namespace: string, names: string[]): Promise<KubeObject[]> {
+  const out: KubeObject[] = []
+  for (const name of names) {
+    const q = await ctx.store.tryGet(quotaType, namespace, name)
+    if (q !== undefined) out.push(q)
+  }
+  return out
+}
+
+async function charge(ctx: ApiContext, quotaType: ResourceType, w: WriteAttempt, usage: ResourceList, names: string[]): Promise<void> {
+  const quotas = await fresh(ctx, quotaType, w.namespace, names)
   if (quotas.length === 0) return
   // A create over an existing name ends in 409 AlreadyExists: charging it would leak usage.
   const name = w.object?.metadata.name ?? ''
@@ -59,8 +79,8 @@ async function charge(ctx: ApiContext, quotaType: ResourceType, w: WriteAttempt,
   }
 }
 
-async function release(ctx: ApiContext, quotaType: ResourceType, namespace: string, usage: ResourceList): Promise<void> {
-  const quotas = (await ctx.store.list(quotaType, namespace, {})).items
+async function release(ctx: ApiContext, quotaType: ResourceType, namespace: string, usage: ResourceList, names: string[]): Promise<void> {
+  const quotas = await fresh(ctx, quotaType, namespace, names)
   for (const quota of quotas) {
     const hard = resourceList(record(quota.spec).hard)
     if (![...hard.keys()].some((k) => usage.has(k))) continue

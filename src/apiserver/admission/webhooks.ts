@@ -1,10 +1,10 @@
 // Dynamic admission: the webhooks of MutatingWebhookConfiguration and
-// ValidatingWebhookConfiguration objects (read from the store on each write, so a new
-// configuration counts for the next request), configurations in name order, webhooks in their
+// ValidatingWebhookConfiguration objects (a new configuration counts for the next request), configurations in name order, webhooks in their
 // order. Mutating webhooks run one after another and their JSON patches apply in turn; one with
 // reinvocationPolicy IfNeeded runs once more when a later webhook changed the object. Validating
 // webhooks run after every mutation. failurePolicy Fail (default) turns a failed call into a
 // 500, Ignore skips it; sideEffects Unknown or Some refuse dry runs with kube's 400.
+// Configurations are read from a watch-fed cache (object-cache.ts).
 import type { KubeObject } from '../../codec/index.js'
 import { httpStatusByReason } from '../../objects/index.js'
 import type { StatusReason } from '../../util/index.js'
@@ -12,17 +12,35 @@ import { ApiError } from '../api-error.js'
 import type { ApiContext, WriteAttempt, WriteHook } from '../handlers/context.js'
 import { applyJsonPatch } from '../patch/index.js'
 import { objects, record, type Json } from './pod-resources.js'
+import { ObjectCache } from './object-cache.js'
 import { callWebhook, WebhookCallError, type WebhookAnswer } from './webhook-call.js'
 import { webhookMatches } from './webhook-match.js'
 
-type Kind = 'mutatingwebhookconfigurations' | 'validatingwebhookconfigurations'
+/** The two configuration kinds, cached (undefined where the catalog does not serve them). */
+export interface WebhookConfigurations {
+  mutating: ObjectCache | undefined
+  validating: ObjectCache | undefined
+}
 
-async function webhooksOf(ctx: ApiContext, kind: Kind): Promise<Json[]> {
-  const r = ctx.catalog.lookup('admissionregistration.k8s.io', 'v1', kind)
-  if (r === undefined) return []
-  const configs = (await ctx.store.list(r, '', {})).items
+export function webhookConfigurations(ctx: ApiContext): WebhookConfigurations {
+  const cache = (resource: string): ObjectCache | undefined => {
+    const r = ctx.catalog.lookup('admissionregistration.k8s.io', 'v1', resource)
+    return r === undefined ? undefined : new ObjectCache(ctx, r)
+  }
+  return { mutating: cache('mutatingwebhookconfigurations'), validating: cache('validatingwebhookconfigurations') }
+}
+
+async function webhooksOf(cache: ObjectCache | undefined): Promise<Json[]> {
+  if (cache === undefined) return []
+  const configs = await cache.list('')
   configs.sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0))
   return configs.flatMap((c) => objects((c as Json).webhooks))
+}
+
+/** A write of a configuration: announce it to its cache, so the next request sees it. */
+function announce(configs: WebhookConfigurations, w: WriteAttempt): void {
+  const cache = w.resource.resource === 'mutatingwebhookconfigurations' ? configs.mutating : w.resource.resource === 'validatingwebhookconfigurations' ? configs.validating : undefined
+  cache?.touch('', w.object?.metadata.name ?? w.name)
 }
 
 function isAdmissionConfig(w: WriteAttempt): boolean {
@@ -66,10 +84,11 @@ function patched(name: string, object: KubeObject, patch: unknown[]): KubeObject
   }
 }
 
-export function mutatingWebhooksHook(ctx: ApiContext): WriteHook {
+export function mutatingWebhooksHook(ctx: ApiContext, configs: WebhookConfigurations): WriteHook {
   return async (w) => {
+    if (isAdmissionConfig(w)) announce(configs, w)
     if (isAdmissionConfig(w) || w.resource.virtual === true) return undefined
-    const hooks = await webhooksOf(ctx, 'mutatingwebhookconfigurations')
+    const hooks = await webhooksOf(configs.mutating)
     if (hooks.length === 0) return undefined
     let object = w.object
     // Index of the last webhook that changed the object; -1 when none did.
@@ -95,10 +114,10 @@ export function mutatingWebhooksHook(ctx: ApiContext): WriteHook {
   }
 }
 
-export function validatingWebhooksHook(ctx: ApiContext): WriteHook {
+export function validatingWebhooksHook(ctx: ApiContext, configs: WebhookConfigurations): WriteHook {
   return async (w) => {
     if (isAdmissionConfig(w) || w.resource.virtual === true) return undefined
-    for (const hook of await webhooksOf(ctx, 'validatingwebhookconfigurations')) await invoke(ctx, hook, w, w.object)
+    for (const hook of await webhooksOf(configs.validating)) await invoke(ctx, hook, w, w.object)
     return undefined
   }
 }

@@ -124,6 +124,10 @@ test('a webhook answering garbage: Fail refuses with the decode error, Ignore le
   await namespace('wh-garbage-ok', { test: 'garbage-ok' })
   await configure('mutating', 'garbage-ok', [webhook('garbage-ok.example.com', '/garbage', 'garbage-ok', { failurePolicy: 'Ignore' })])
   assert.equal((await s.call('POST', '/api/v1/namespaces/wh-garbage-ok/pods', { body: pod('p') })).status, 201)
+  // Deleting the configuration counts for the very next request.
+  assert.equal((await s.call('DELETE', '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/garbage')).status, 200)
+  const after = await s.call('POST', '/api/v1/namespaces/wh-garbage/pods', { body: pod('p') })
+  assert.equal(after.status, 201, after.text)
 })
 
 test('dry run: sideEffects Unknown is refused with 400, None is called with dryRun true', async () => {
