@@ -1,6 +1,6 @@
 // Which webhooks of a configuration a write concerns: rules (operations, apiGroups, apiVersions,
 // resources with subresource wildcards, scope), namespaceSelector and objectSelector, as kube's
-// admission/plugin/webhook/predicates do. matchConditions (CEL) are not evaluated here.
+// admission/plugin/webhook/predicates do. matchConditions are evaluated in webhooks.ts.
 import type { KubeObject } from '../../codec/index.js'
 import { selectorMatches, type LabelSelector } from '../auth/aggregate-cluster-roles.js'
 import type { ApiContext, WriteAttempt } from '../handlers/context.js'

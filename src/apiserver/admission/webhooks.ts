@@ -4,7 +4,8 @@
 // reinvocationPolicy IfNeeded runs once more when a later webhook changed the object. Validating
 // webhooks run after every mutation. failurePolicy Fail (default) turns a failed call into a
 // 500, Ignore skips it; sideEffects Unknown or Some refuse dry runs with kube's 400.
-// Configurations are read from a watch-fed cache (object-cache.ts).
+// matchConditions are evaluated with a CEL subset (cel-subset.ts). Configurations are read from a
+// watch-fed cache (object-cache.ts).
 import type { KubeObject } from '../../codec/index.js'
 import { httpStatusByReason } from '../../objects/index.js'
 import type { StatusReason } from '../../util/index.js'
@@ -12,6 +13,7 @@ import { ApiError } from '../api-error.js'
 import type { ApiContext, WriteAttempt, WriteHook } from '../handlers/context.js'
 import { applyJsonPatch } from '../patch/index.js'
 import { objects, record, type Json } from './pod-resources.js'
+import { CelError, evaluateCondition } from './cel-subset.js'
 import { ObjectCache } from './object-cache.js'
 import { callWebhook, WebhookCallError, type WebhookAnswer } from './webhook-call.js'
 import { webhookMatches } from './webhook-match.js'
@@ -52,6 +54,12 @@ function isAdmissionConfig(w: WriteAttempt): boolean {
 async function invoke(ctx: ApiContext, hook: Json, w: WriteAttempt, object: KubeObject | undefined): Promise<WebhookAnswer | undefined> {
   const name = String(hook.name ?? '')
   if (!(await webhookMatches(ctx, hook, { ...w, object }))) return undefined
+  const conditions = conditionsHold(hook, w, object)
+  if (conditions instanceof CelError) {
+    if (hook.failurePolicy === 'Ignore') return undefined
+    throw new ApiError('InternalError', `Internal error occurred: failed calling webhook ${JSON.stringify(name)}: failed to evaluate match condition: ${conditions.message}`, undefined, { cause: conditions })
+  }
+  if (!conditions) return undefined
   if (w.dryRun && hook.sideEffects !== 'None' && hook.sideEffects !== 'NoneOnDryRun') throw new ApiError('BadRequest', `admission webhook ${JSON.stringify(name)} does not support dry run`)
   let answer: WebhookAnswer
   try {
@@ -67,6 +75,31 @@ async function invoke(ctx: ApiContext, hook: Json, w: WriteAttempt, object: Kube
   w.warnings.push(...answer.warnings)
   if (!answer.allowed) throw denied(name, answer.status)
   return answer
+}
+
+/** matchConditions: all true calls the webhook, one false skips it, an error is returned for failurePolicy. */
+function conditionsHold(hook: Json, w: WriteAttempt, object: KubeObject | undefined): boolean | CelError {
+  const r = w.resource
+  const request = {
+    operation: w.operation,
+    name: object?.metadata.name ?? w.name,
+    namespace: w.namespace,
+    kind: { group: r.group, version: r.version, kind: r.kind },
+    resource: { group: r.group, version: r.version, resource: r.resource },
+    subResource: w.subresource,
+    userInfo: { username: w.user.username, groups: w.user.groups, ...(w.user.uid === undefined ? {} : { uid: w.user.uid }) },
+    dryRun: w.dryRun,
+  }
+  const vars = { object: object ?? null, oldObject: w.oldObject ?? null, request }
+  for (const c of objects(hook.matchConditions)) {
+    try {
+      if (!evaluateCondition(String(c.expression ?? ''), vars)) return false
+    } catch (err) {
+      if (err instanceof CelError) return new CelError(`${String(c.name ?? '')}: ${err.message}`)
+      throw err
+    }
+  }
+  return true
 }
 
 function denied(name: string, status: Json): ApiError {

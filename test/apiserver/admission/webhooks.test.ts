@@ -158,3 +158,18 @@ test('reinvocationPolicy IfNeeded: an earlier webhook runs once more after a lat
   assert.equal((await s.call('POST', '/api/v1/namespaces/wh-never/pods', { body: pod('p') })).status, 201)
   assert.equal(reinvoked, 1)
 })
+
+test('matchConditions: a false condition skips the webhook; one that cannot be evaluated follows failurePolicy', async () => {
+  await namespace('wh-cel', { test: 'cel' })
+  await configure('validating', 'cel', [
+    webhook('cel.example.com', '/limits', 'cel', { matchConditions: [{ name: 'not-exempt', expression: "!has(object.metadata.labels) || !('exempt' in object.metadata.labels)" }] }),
+    webhook('cel-broken.example.com', '/limits', 'cel', { objectSelector: { matchLabels: { broken: 'yes' } }, matchConditions: [{ name: 'typo', expression: 'object.metadata.labelz.x == "y"' }] }),
+  ])
+  const exempt = await s.call('POST', '/api/v1/namespaces/wh-cel/pods', { body: pod('exempt', false, { exempt: 'true' }) })
+  assert.equal(exempt.status, 201, exempt.text)
+  const checked = await s.call('POST', '/api/v1/namespaces/wh-cel/pods', { body: pod('checked') })
+  assert.equal(checked.status, 403, checked.text)
+  const broken = await s.call('POST', '/api/v1/namespaces/wh-cel/pods', { body: pod('broken', true, { broken: 'yes' }) })
+  assert.equal(broken.status, 500, broken.text)
+  assert.equal(broken.json().message, 'Internal error occurred: failed calling webhook "cel-broken.example.com": failed to evaluate match condition: typo: no such key: labelz')
+})
