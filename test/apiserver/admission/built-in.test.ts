@@ -135,3 +135,18 @@ test('ResourceQuota: a create refused by validation (422) or over an existing na
   const status = (await s.call('GET', '/api/v1/namespaces/leaks/resourcequotas/cm')).json().status
   assert.deepEqual(status, { hard: { configmaps: '1' }, used: { configmaps: '1' } })
 })
+
+test('LimitRanger: per-Pod sums and the limit/request ratio', async () => {
+  await namespace('lr-pod')
+  const lr = { apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'pod' }, spec: { limits: [{ type: 'Pod', max: { memory: '1Gi' } }, { type: 'Container', maxLimitRequestRatio: { cpu: '2' } }] } }
+  assert.equal((await s.call('POST', '/api/v1/namespaces/lr-pod/limitranges', { body: lr })).status, 201)
+  const two = (mem: string): Json => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `two-${mem.toLowerCase()}` }, spec: { containers: ['a', 'b'].map((n) => ({ name: n, image: 'x', resources: { requests: { cpu: '100m' }, limits: { cpu: '200m', memory: mem } } })) } })
+  assert.equal((await s.call('POST', '/api/v1/namespaces/lr-pod/pods', { body: two('512Mi') })).status, 201)
+  const big = await s.call('POST', '/api/v1/namespaces/lr-pod/pods', { body: two('768Mi') })
+  assert.equal(big.status, 403, big.text)
+  assert.equal(big.json().message, 'pods "two-768mi" is forbidden: maximum memory usage per Pod is 1Gi, but limit is 1536Mi')
+  const ratio = await s.call('POST', '/api/v1/namespaces/lr-pod/pods', { body: pod('ratio', { requests: { cpu: '100m' }, limits: { cpu: '400m' } }) })
+  assert.equal(ratio.status, 403, ratio.text)
+  // No memory limit either: the Pod max needs one, and both reasons come back together.
+  assert.equal(ratio.json().message, 'pods "ratio" is forbidden: [maximum memory usage per Pod is 1Gi.  No limit is specified, cpu max limit to request ratio per Container is 2, but provided ratio is 4.000000]')
+})
