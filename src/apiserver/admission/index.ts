@@ -6,10 +6,10 @@ import type { ApiContext, WriteHook } from '../handlers/context.js'
 import { sccHook, type Authorize } from './scc.js'
 import { limitRangerDefaultsHook, limitRangerLimitsHook } from './limit-ranger.js'
 import { quotaCache, resourceQuotaHook } from './resource-quota.js'
-import { serviceAccountHook } from './service-account.js'
+import { namespaceAccountHook, serviceAccountHook } from './service-account.js'
 import { mutatingWebhooksHook, validatingWebhooksHook, webhookConfigurations } from './webhooks.js'
 
-export { ensureDefaultAccount, serviceAccountHook, serviceAccountMountPath } from './service-account.js'
+export { ensureDefaultAccount, namespaceAccountHook, serviceAccountHook, serviceAccountMountPath } from './service-account.js'
 export { limitRangerDefaultsHook, limitRangerLimitsHook } from './limit-ranger.js'
 export { quotaCache, resourceQuotaHook } from './resource-quota.js'
 export { formatQuantity, parseQuantity, type Quantity } from './quantity.js'
@@ -46,7 +46,7 @@ export function admissionHooks(o: AdmissionOptions): AdmissionChain {
   const quotas = quotaCache(ctx)
   return {
     beforeValidation: [mutatingWebhooksHook(ctx, configs), serviceAccountHook(ctx), limitRangerDefaultsHook(ctx), sccHook(ctx, o.authorize), limitRangerLimitsHook(ctx)],
-    afterValidation: [validatingWebhooksHook(ctx, configs), resourceQuotaHook(ctx, quotas)],
+    afterValidation: [validatingWebhooksHook(ctx, configs), resourceQuotaHook(ctx, quotas), namespaceAccountHook(ctx)],
     async start(signal) {
       for (const cache of [configs.mutating, configs.validating, quotas]) await cache?.start(signal)
     },

@@ -19,13 +19,24 @@ type Json = Record<string, unknown>
 export function serviceAccountHook(ctx: ApiContext): WriteHook {
   return async (w) => {
     if (w.operation !== 'CREATE' || w.subresource !== '' || w.object === undefined) return undefined
-    if (w.resource.group === '' && w.resource.resource === 'namespaces') {
-      if (!w.dryRun) await ensureDefaultAccount(ctx, w.object.metadata.name ?? '')
-      return undefined
-    }
     if (w.resource.group !== '' || w.resource.resource !== 'pods') return undefined
     if (w.object.metadata.annotations?.[mirrorAnnotation] !== undefined) return undefined
     return admitPod(ctx, w, w.object)
+  }
+}
+
+/**
+ * A namespace's "default" account, made as its namespace is created (after validation, so a
+ * refused namespace leaves no account behind; a failed store write leaves one that the next
+ * create of that namespace uses).
+ */
+export function namespaceAccountHook(ctx: ApiContext): WriteHook {
+  return async (w) => {
+    if (w.operation !== 'CREATE' || w.subresource !== '' || w.object === undefined || w.dryRun) return undefined
+    if (w.resource.group !== '' || w.resource.resource !== 'namespaces') return undefined
+    const name = w.object.metadata.name ?? ''
+    if (name !== '') await ensureDefaultAccount(ctx, name)
+    return undefined
   }
 }
 

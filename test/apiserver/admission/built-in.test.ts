@@ -150,3 +150,11 @@ test('LimitRanger: per-Pod sums and the limit/request ratio', async () => {
   // No memory limit either: the Pod max needs one, and both reasons come back together.
   assert.equal(ratio.json().message, 'pods "ratio" is forbidden: [maximum memory usage per Pod is 1Gi.  No limit is specified, cpu max limit to request ratio per Container is 2, but provided ratio is 4.000000]')
 })
+
+test('ServiceAccount: a namespace refused by validation leaves no account behind', async () => {
+  const bad = await s.call('POST', '/api/v1/namespaces', { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'Bad_Name' } } })
+  assert.equal(bad.status, 422, bad.text)
+  const accounts = await s.call('GET', '/api/v1/serviceaccounts')
+  const namespaces = (accounts.json().items as { metadata: { namespace: string } }[]).map((i) => i.metadata.namespace)
+  assert.ok(!namespaces.includes('Bad_Name'), namespaces.join(','))
+})
