@@ -57,7 +57,8 @@ export async function callWebhook(ctx: ApiContext, hook: Json, w: WriteAttempt, 
   const client = record(hook.clientConfig)
   const timeoutSeconds = typeof hook.timeoutSeconds === 'number' ? hook.timeoutSeconds : 10
   if (typeof client.url !== 'string') throw new WebhookCallError('failed to call webhook: clientConfig.service is not supported by etchlog (no cluster DNS): use clientConfig.url')
-  const url = new URL(client.url)
+  const url = URL.canParse(client.url) ? new URL(client.url) : undefined
+  if (url === undefined || url.protocol !== 'https:') throw new WebhookCallError(`failed to call webhook: clientConfig.url must be an https URL, got ${JSON.stringify(client.url)}`)
   url.searchParams.set('timeout', `${timeoutSeconds}s`)
   const ca = typeof client.caBundle === 'string' && client.caBundle !== '' ? Buffer.from(client.caBundle, 'base64').toString('utf8') : undefined
   const uid = randomUUID()

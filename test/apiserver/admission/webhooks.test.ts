@@ -173,3 +173,11 @@ test('matchConditions: a false condition skips the webhook; one that cannot be e
   assert.equal(broken.status, 500, broken.text)
   assert.equal(broken.json().message, 'Internal error occurred: failed calling webhook "cel-broken.example.com": failed to evaluate match condition: typo: no such key: labelz')
 })
+
+test('a webhook URL that is not https is a failed call', async () => {
+  await namespace('wh-http', { test: 'http' })
+  await configure('validating', 'http', [{ ...webhook('http.example.com', '/limits', 'http'), clientConfig: { url: 'http://127.0.0.1:1/validate' } }])
+  const r = await s.call('POST', '/api/v1/namespaces/wh-http/pods', { body: pod('p', true) })
+  assert.equal(r.status, 500, r.text)
+  assert.equal(r.json().message, 'Internal error occurred: failed calling webhook "http.example.com": failed to call webhook: clientConfig.url must be an https URL, got "http://127.0.0.1:1/validate"')
+})
