@@ -186,13 +186,13 @@ export async function startServing(o: ServeOptions, log: (line: string) => void)
   // Admission around validation, in kube's order (docs/apiserver-admission.md).
   const admission = admissionHooks({ ctx, authorize: (a) => rbac.authorize(a) })
   ctx.writeHooks.push(...admission.beforeValidation, validationHook(validator), ...admission.afterValidation)
-  await admission.start(stopFeeds.signal)
   const crdSchemas = new Map<string, JsonSchema>()
   const openapi = new OpenApiBuilder(schemas, () => catalog.resources().map((r) => ({ ...r, verbs: [...r.verbs], subresources: [...r.subresources] })), () => crdSchemas)
   catalog.onChange(() => openapi.invalidate())
   server.router.nonResource.push(openApiRoutes(openapi))
   await bootstrapNamespaces(ctx)
   await ensureBuiltinSccs(ctx)
+  await admission.start(stopFeeds.signal)
   const address = await server.listen(o.bindAddress, o.securePort)
   const host = o.bindAddress === '0.0.0.0' || o.bindAddress === '::' ? '127.0.0.1' : o.bindAddress
   const url = `https://${host.includes(':') ? `[${host}]` : host}:${address.port}`

@@ -7,6 +7,7 @@ import { sccHook, type Authorize } from './scc.js'
 import { limitRangerDefaultsHook, limitRangerLimitsHook } from './limit-ranger.js'
 import { quotaCache, resourceQuotaHook } from './resource-quota.js'
 import { namespaceAccountHook, serviceAccountHook } from './service-account.js'
+import { announceHook, cacheFor } from './object-cache.js'
 import { mutatingWebhooksHook, validatingWebhooksHook, webhookConfigurations } from './webhooks.js'
 
 export { ensureDefaultAccount, namespaceAccountHook, serviceAccountHook, serviceAccountMountPath } from './service-account.js'
@@ -44,11 +45,14 @@ export function admissionHooks(o: AdmissionOptions): AdmissionChain {
   const { ctx } = o
   const configs = webhookConfigurations(ctx)
   const quotas = quotaCache(ctx)
+  const limitRanges = cacheFor(ctx, '', 'limitranges')
+  const sccs = cacheFor(ctx, 'security.openshift.io', 'securitycontextconstraints')
+  const caches = [configs.mutating, configs.validating, quotas, limitRanges, sccs]
   return {
-    beforeValidation: [mutatingWebhooksHook(ctx, configs), serviceAccountHook(ctx), limitRangerDefaultsHook(ctx), sccHook(ctx, o.authorize), limitRangerLimitsHook(ctx)],
+    beforeValidation: [announceHook(caches), mutatingWebhooksHook(ctx, configs), serviceAccountHook(ctx), limitRangerDefaultsHook(limitRanges), sccHook(ctx, sccs, o.authorize), limitRangerLimitsHook(limitRanges)],
     afterValidation: [validatingWebhooksHook(ctx, configs), resourceQuotaHook(ctx, quotas), namespaceAccountHook(ctx)],
     async start(signal) {
-      for (const cache of [configs.mutating, configs.validating, quotas]) await cache?.start(signal)
+      for (const cache of caches) await cache?.start(signal)
     },
   }
 }

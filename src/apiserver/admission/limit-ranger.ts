@@ -3,8 +3,9 @@
 // kubernetes.io/limit-ranger annotation), then min, max and maxLimitRequestRatio per Container
 // and per Pod are enforced (validating step), refused 403 with kube's wording.
 import type { KubeObject } from '../../codec/index.js'
-import type { ApiContext, WriteAttempt, WriteHook } from '../handlers/context.js'
+import type { WriteAttempt, WriteHook } from '../handlers/context.js'
 import { clone, forbidden } from './forbidden.js'
+import type { ObjectCache } from './object-cache.js'
 import { containersOf, objects, podTotal, record, resourceList, type Json, type ResourceList } from './pod-resources.js'
 import { formatQuantity, milli, type Quantity } from './quantity.js'
 
@@ -23,11 +24,9 @@ function isPodCreate(w: WriteAttempt): w is WriteAttempt & { object: KubeObject 
   return w.operation === 'CREATE' && w.subresource === '' && w.object !== undefined && w.resource.group === '' && w.resource.resource === 'pods'
 }
 
-async function limitItems(ctx: ApiContext, namespace: string): Promise<LimitItem[]> {
-  const lr = ctx.catalog.lookup('', 'v1', 'limitranges')
-  if (lr === undefined) return []
-  const list = await ctx.store.list(lr, namespace, {})
-  return list.items.flatMap((o) => objects(record(o.spec).limits).map(item))
+async function limitItems(cache: ObjectCache | undefined, namespace: string): Promise<LimitItem[]> {
+  if (cache === undefined) return []
+  return (await cache.list(namespace)).flatMap((o) => objects(record(o.spec).limits).map(item))
 }
 
 /** A LimitRange item with the API's defaulting: default from max, defaultRequest from default. */
@@ -41,10 +40,10 @@ function item(raw: Json): LimitItem {
 }
 
 /** The mutating half: containers get the defaults they lack. */
-export function limitRangerDefaultsHook(ctx: ApiContext): WriteHook {
+export function limitRangerDefaultsHook(cache: ObjectCache | undefined): WriteHook {
   return async (w) => {
     if (!isPodCreate(w)) return undefined
-    const items = (await limitItems(ctx, w.namespace)).filter((i) => i.type === 'Container')
+    const items = (await limitItems(cache, w.namespace)).filter((i) => i.type === 'Container')
     if (items.length === 0) return undefined
     const pod = clone(w.object)
     const notes: string[] = []
@@ -73,10 +72,10 @@ export function limitRangerDefaultsHook(ctx: ApiContext): WriteHook {
 }
 
 /** The validating half: min, max and limit/request ratio, per Container and per Pod. */
-export function limitRangerLimitsHook(ctx: ApiContext): WriteHook {
+export function limitRangerLimitsHook(cache: ObjectCache | undefined): WriteHook {
   return async (w) => {
     if (!isPodCreate(w)) return undefined
-    const items = await limitItems(ctx, w.namespace)
+    const items = await limitItems(cache, w.namespace)
     const errors: string[] = []
     for (const i of items) {
       if (i.type === 'Container') {

@@ -6,7 +6,7 @@
 // creates a configuration and then writes sees it applied. Writes by other processes on the same
 // store count once the watch delivers them, as with kube's informers.
 import type { KubeObject } from '../../codec/index.js'
-import type { ApiContext } from '../handlers/context.js'
+import type { ApiContext, WriteHook } from '../handlers/context.js'
 import type { ResourceType } from '../resources/types.js'
 
 export const announcementTtlMs = 30_000
@@ -47,6 +47,10 @@ export class ObjectCache {
     })
   }
 
+  holds(group: string, resource: string): boolean {
+    return this.resource.group === group && this.resource.resource === resource
+  }
+
   /** A write of this kind is on its way: read from the store until the watch shows it. */
   touch(namespace: string, name: string): void {
     this.pending.set(`${namespace}/${name}`, this.ctx.clock.now() + announcementTtlMs)
@@ -72,4 +76,22 @@ export class ObjectCache {
 
 function keyOf(o: KubeObject): string {
   return `${o.metadata.namespace ?? ''}/${o.metadata.name}`
+}
+
+/** Every cache the admission plugins read, by the resource it holds. */
+export function cacheFor(ctx: ApiContext, group: string, resource: string): ObjectCache | undefined {
+  const r = ctx.catalog.lookup(group, 'v1', resource)
+  return r === undefined ? undefined : new ObjectCache(ctx, r)
+}
+
+/**
+ * First in the chain: a write of a cached kind is announced to its cache before anything else
+ * runs, so every later read (this request's or the next one's) goes to the store until the watch
+ * has delivered it.
+ */
+export function announceHook(caches: readonly (ObjectCache | undefined)[]): WriteHook {
+  return (w) => {
+    for (const c of caches) if (c?.holds(w.resource.group, w.resource.resource) === true) c.touch(w.namespace, w.object?.metadata.name ?? w.name)
+    return undefined
+  }
 }

@@ -8,6 +8,7 @@ import type { KubeObject } from '../../codec/index.js'
 import type { Attributes, Decision } from '../auth/attributes.js'
 import type { ApiContext, UserInfo, WriteAttempt, WriteHook } from '../handlers/context.js'
 import { forbidden } from './forbidden.js'
+import type { ObjectCache } from './object-cache.js'
 import { record, type Json } from './pod-resources.js'
 import { rangeAnnotations, rangesOf } from './scc-builtin.js'
 import { checkScc, restrictionPoints } from './scc-check.js'
@@ -39,19 +40,18 @@ function ordered(sccs: KubeObject[]): KubeObject[] {
   return [...sccs].sort((a, b) => priority(b) - priority(a) || restrictionPoints(a as Json) - restrictionPoints(b as Json) || (a.metadata.name < b.metadata.name ? -1 : 1))
 }
 
-export function sccHook(ctx: ApiContext, authorize: Authorize): WriteHook {
+export function sccHook(ctx: ApiContext, sccs: ObjectCache | undefined, authorize: Authorize): WriteHook {
   return async (w) => {
     if (w.operation !== 'CREATE' || w.subresource !== '' || w.object === undefined || w.resource.group !== '') return undefined
     if (w.resource.resource === 'namespaces') return annotateNamespace(w.object)
     if (w.resource.resource !== 'pods') return undefined
-    const sccType = ctx.catalog.lookup('security.openshift.io', 'v1', 'securitycontextconstraints')
     const nsType = ctx.catalog.lookup('', 'v1', 'namespaces')
-    if (sccType === undefined || nsType === undefined) return undefined
+    if (sccs === undefined || nsType === undefined) return undefined
     const ranges = rangesOf(await ctx.store.tryGet(nsType, '', w.namespace), w.namespace)
     const account = typeof record(w.object.spec).serviceAccountName === 'string' ? String(record(w.object.spec).serviceAccountName) : 'default'
     const sa = serviceAccountUser(w.namespace, account)
     const required = w.object.metadata.annotations?.[requiredSccAnnotation]
-    const all = (await ctx.store.list(sccType, '', {})).items.filter((s) => required === undefined || s.metadata.name === required)
+    const all = (await sccs.list('')).filter((s) => required === undefined || s.metadata.name === required)
     const reasons: string[] = []
     for (const scc of ordered(all)) {
       const name = scc.metadata.name
