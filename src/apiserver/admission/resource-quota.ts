@@ -28,7 +28,6 @@ export function resourceQuotaHook(ctx: ApiContext, cache: ObjectCache | undefine
     if (!w.resource.namespaced || w.subresource !== '' || w.resource.virtual === true) return undefined
     const quotaType = ctx.catalog.lookup('', 'v1', 'resourcequotas')
     if (quotaType === undefined || cache === undefined) return undefined
-    if (w.resource.group === '' && w.resource.resource === 'resourcequotas') cache.touch(w.namespace, w.object?.metadata.name ?? w.name)
     // The cache only says which quotas exist; every check and charge reads the quota afresh.
     const names = (await cache.list(w.namespace)).map((q) => q.metadata.name)
     if (names.length === 0) return undefined

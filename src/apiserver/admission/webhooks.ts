@@ -39,12 +39,6 @@ async function webhooksOf(cache: ObjectCache | undefined): Promise<Json[]> {
   return configs.flatMap((c) => objects((c as Json).webhooks))
 }
 
-/** A write of a configuration: announce it to its cache, so the next request sees it. */
-function announce(configs: WebhookConfigurations, w: WriteAttempt): void {
-  const cache = w.resource.resource === 'mutatingwebhookconfigurations' ? configs.mutating : w.resource.resource === 'validatingwebhookconfigurations' ? configs.validating : undefined
-  cache?.touch('', w.object?.metadata.name ?? w.name)
-}
-
 function isAdmissionConfig(w: WriteAttempt): boolean {
   // kube never sends webhook configurations to webhooks: a broken webhook must stay fixable.
   return w.resource.group === 'admissionregistration.k8s.io'
@@ -119,7 +113,6 @@ function patched(name: string, object: KubeObject, patch: unknown[]): KubeObject
 
 export function mutatingWebhooksHook(ctx: ApiContext, configs: WebhookConfigurations): WriteHook {
   return async (w) => {
-    if (isAdmissionConfig(w)) announce(configs, w)
     if (isAdmissionConfig(w) || w.resource.virtual === true) return undefined
     const hooks = await webhooksOf(configs.mutating)
     if (hooks.length === 0) return undefined
