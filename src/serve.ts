@@ -5,6 +5,9 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:cry
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import {
+  admissionHooks,
+  ensureBuiltinSccs,
+  ensureDefaultAccount,
   ApiServer,
   Catalog,
   GenericStore,
@@ -218,7 +221,9 @@ export async function startServing(o: ServeOptions, log: (line: string) => void)
   rbacSynced = true
   const schemas = await loadKubernetesSchemas()
   const validator = new SchemaValidator(schemas)
-  ctx.writeHooks.push(validationHook(validator))
+  // Admission around validation, in kube's order (docs/apiserver-admission.md).
+  const admission = admissionHooks({ ctx, authorize: (a) => rbac.authorize(a) })
+  ctx.writeHooks.push(...admission.beforeValidation, validationHook(validator), ...admission.afterValidation)
   const crdSchemas = new Map<string, JsonSchema>()
   const crds = new CrdController(ctx, validator, crdSchemas)
   const openapi = new OpenApiBuilder(schemas, () => catalog.resources().map((r) => ({ ...r, verbs: [...r.verbs], subresources: [...r.subresources] })), () => crdSchemas)
@@ -227,6 +232,8 @@ export async function startServing(o: ServeOptions, log: (line: string) => void)
   server.router.nonResource.push(openApiRoutes(openapi))
   obs.install(server.router)
   await bootstrapNamespaces(ctx)
+  await ensureBuiltinSccs(ctx)
+  await admission.start(stopFeeds.signal)
   const address = await server.listen(o.bindAddress, o.securePort)
   const host = o.bindAddress === '0.0.0.0' || o.bindAddress === '::' ? '127.0.0.1' : o.bindAddress
   const url = `https://${host.includes(':') ? `[${host}]` : host}:${address.port}`
@@ -275,6 +282,7 @@ async function bootstrapNamespaces(ctx: ApiContext): Promise<void> {
   const ns = ctx.catalog.lookup('', 'v1', 'namespaces')
   if (ns === undefined) return
   for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
+    await ensureDefaultAccount(ctx, name)
     if ((await ctx.store.tryGet(ns, '', name)) !== undefined) continue
     await ctx.store.create(ns, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } as never }).catch((err: unknown) => {
       // Another process on the same database made it first.
