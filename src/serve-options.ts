@@ -19,6 +19,28 @@ export interface ServeOptions {
   maxTxnOps?: number
   /** In-flight limits, request timeout, audit (docs/apiserver-operations.md). */
   overload?: OverloadFlags
+  /** kube-apiserver's --oidc-* flags; OIDC is on when issuerUrl and clientId are both given. */
+  oidc?: OidcFlags
+}
+
+export interface OidcFlags {
+  issuerUrl?: string
+  clientId?: string
+  usernameClaim?: string
+  usernamePrefix?: string
+  groupsClaim?: string
+  groupsPrefix?: string
+  caFile?: string
+}
+
+const oidcFlags: Readonly<Record<string, keyof OidcFlags>> = {
+  '--oidc-issuer-url': 'issuerUrl',
+  '--oidc-client-id': 'clientId',
+  '--oidc-username-claim': 'usernameClaim',
+  '--oidc-username-prefix': 'usernamePrefix',
+  '--oidc-groups-claim': 'groupsClaim',
+  '--oidc-groups-prefix': 'groupsPrefix',
+  '--oidc-ca-file': 'caFile',
 }
 
 export const serveUsage = `usage: etchlog serve [flags]
@@ -28,6 +50,8 @@ export const serveUsage = `usage: etchlog serve [flags]
   --secure-port PORT     HTTPS port; 0 picks a free one (default 6443)
   --nodes N              simulated nodes with kubelets (default 0)
   --token-auth-file F    static bearer tokens, kube-apiserver's CSV format
+  --oidc-issuer-url URL, --oidc-client-id ID, --oidc-username-claim C, --oidc-username-prefix P,
+  --oidc-groups-claim C, --oidc-groups-prefix P, --oidc-ca-file F   OIDC ID tokens, as kube-apiserver
   --max-requests-inflight N           read-only requests at once (default 400; 0: no limit)
   --max-mutating-requests-inflight N  mutating requests at once (default 200; 0: no limit)
   --max-watch-streams-per-user N      open watches per user (default 100; 0: no limit)
@@ -71,6 +95,17 @@ export function parseServeArgs(argv: readonly string[]): ServeOptions | 'help' {
       case '--secure-port':
         o.securePort = int('--secure-port', value(), 65535)
         break
+      case '--oidc-issuer-url':
+      case '--oidc-client-id':
+      case '--oidc-username-claim':
+      case '--oidc-username-prefix':
+      case '--oidc-groups-claim':
+      case '--oidc-groups-prefix':
+      case '--oidc-ca-file': {
+        const field = oidcFlags[flag] as keyof OidcFlags // the case labels are exactly oidcFlags' keys
+        o.oidc = { ...o.oidc, [field]: value() }
+        break
+      }
       case '--token-auth-file':
         o.tokenAuthFile = value()
         break
@@ -116,6 +151,9 @@ export function parseServeArgs(argv: readonly string[]): ServeOptions | 'help' {
       default:
         throw new InvalidArgumentError(`etchlog serve: unknown flag ${JSON.stringify(arg)}`)
     }
+  }
+  if (o.oidc !== undefined && (o.oidc.issuerUrl === undefined || o.oidc.clientId === undefined)) {
+    throw new InvalidArgumentError('etchlog serve: OIDC needs both --oidc-issuer-url and --oidc-client-id')
   }
   return o
 }

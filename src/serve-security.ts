@@ -4,10 +4,12 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import type { OidcFlags } from './serve-options.js'
 import {
   certificateAuthenticator,
   escalationHook,
   impersonation,
+  OidcAuthenticator,
   RbacAuthorizer,
   rbacAuthorizer,
   reviewHandlers,
@@ -28,7 +30,7 @@ export interface Security {
 }
 
 /** Builds authentication and authorization and registers their endpoints and the escalation hook on ctx. */
-export function setUpSecurity(ctx: ApiContext, pkiDir: string, tokenAuthFile: string | undefined): Security {
+export function setUpSecurity(ctx: ApiContext, pkiDir: string, tokenAuthFile: string | undefined, oidcFlags?: OidcFlags): Security {
   const rbac = new RbacAuthorizer()
   const saKey = serviceAccountKey(pkiDir)
   const saTokens = new ServiceAccountTokens({
@@ -43,13 +45,26 @@ export function setUpSecurity(ctx: ApiContext, pkiDir: string, tokenAuthFile: st
     },
   })
   const tokenFile = tokenAuthFile === undefined ? undefined : TokenFile.parse(readFileSync(tokenAuthFile, 'utf8'))
+  const oidc =
+    oidcFlags?.issuerUrl === undefined || oidcFlags.clientId === undefined
+      ? undefined
+      : new OidcAuthenticator({
+          issuerUrl: oidcFlags.issuerUrl,
+          clientId: oidcFlags.clientId,
+          clock: ctx.clock,
+          ...(oidcFlags.usernameClaim === undefined ? {} : { usernameClaim: oidcFlags.usernameClaim }),
+          ...(oidcFlags.usernamePrefix === undefined ? {} : { usernamePrefix: oidcFlags.usernamePrefix }),
+          ...(oidcFlags.groupsClaim === undefined ? {} : { groupsClaim: oidcFlags.groupsClaim }),
+          ...(oidcFlags.groupsPrefix === undefined ? {} : { groupsPrefix: oidcFlags.groupsPrefix }),
+          ...(oidcFlags.caFile === undefined ? {} : { ca: readFileSync(oidcFlags.caFile) }),
+        })
   ctx.writeHooks.unshift(escalationHook(rbac))
   for (const [path, handler] of reviewHandlers(rbac)) ctx.virtual.set(path, handler)
   ctx.virtual.set('/serviceaccounts/token', tokenRequestHandler(ctx, saTokens, serviceAccountIssuer))
   return {
     rbac,
     server: {
-      authenticators: [certificateAuthenticator(), tokenAuthenticator(tokenFile, saTokens, [serviceAccountIssuer])],
+      authenticators: [certificateAuthenticator(), tokenAuthenticator(tokenFile, saTokens, [serviceAccountIssuer], oidc)],
       authorizer: rbacAuthorizer(rbac),
       impersonate: impersonation(rbac),
     },

@@ -104,7 +104,7 @@ async function buildApiServer(o: ServeOptions, dataDir: string, store: Store, lo
   const catalog = new Catalog()
   const ctx: ApiContext = { catalog, store: new GenericStore(objects, clock), clock, patch: patchEngine(), writeHooks: [], virtual: new Map(), logs: undefined, log }
   const pki = loadOrCreatePki(dataDir, [o.bindAddress], clock.now())
-  const security = setUpSecurity(ctx, pki.dir, o.tokenAuthFile)
+  const security = setUpSecurity(ctx, pki.dir, o.tokenAuthFile, o.oidc)
   let rbacSynced = false
   const stores = { countObjects: (p: string) => objects.count(p), readPath: () => objects.readPathStats(), watchCache: () => store.watchCacheStatus, storeWatchers: () => store.watcherCount }
   const obs = buildObservability(o.overload ?? overloadFlagsDefault, ctx, stores, { rbacSynced: () => rbacSynced })

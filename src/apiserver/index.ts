@@ -20,7 +20,7 @@ export { OpenApiBuilder, loadKubernetesSchemas, type JsonSchema } from './openap
 export { SchemaValidator } from './validation/index.js'
 export { patchEngine } from './patch-engine.js'
 export { certificateAuthenticator, escalationHook, feedRbac, impersonation, rbacAuthorizer, reviewHandlers, tokenAuthenticator, tokenRequestHandler } from './security.js'
-export { RbacAuthorizer, ServiceAccountTokens, TokenFile } from './auth/index.js'
+export { OidcAuthenticator, RbacAuthorizer, ServiceAccountTokens, TokenFile } from './auth/index.js'
 export { CrdController, resourcesOf } from './crds.js'
 export { buildObservability, overloadFlagsDefault, type Observability, type ObservedStores, type OverloadFlags } from './filters/observability.js'
 export { FlowControl, classify, type FlowControlOptions, type PriorityLevel } from './filters/flow-control.js'

@@ -14,6 +14,7 @@ import {
   nonResourceAttributes,
   RbacAuthorizer,
   TokenFile,
+  type OidcAuthenticator,
   userFromCertificate,
   withAuthenticatedGroup,
   type Attributes,
@@ -47,8 +48,8 @@ function bearer(req: ApiRequest): string | undefined {
   return token === '' ? undefined : token
 }
 
-/** Static tokens (--token-auth-file) and service-account JWTs; an unknown bearer token is a 401, not anonymous. */
-export function tokenAuthenticator(tokens: TokenFile | undefined, serviceAccounts: ServiceAccountTokens | undefined, audiences: string[]): Authenticator {
+/** Static tokens (--token-auth-file), service-account JWTs and OIDC ID tokens, in kube's order; an unknown bearer token is a 401, not anonymous. */
+export function tokenAuthenticator(tokens: TokenFile | undefined, serviceAccounts: ServiceAccountTokens | undefined, audiences: string[], oidc?: OidcAuthenticator): Authenticator {
   return async (req) => {
     const token = bearer(req)
     if (token === undefined) return undefined
@@ -56,6 +57,8 @@ export function tokenAuthenticator(tokens: TokenFile | undefined, serviceAccount
     if (fromFile !== undefined) return withAuthenticatedGroup(fromFile)
     const sa = await serviceAccounts?.authenticate(token, audiences)
     if (sa !== undefined) return sa
+    const fromOidc = await oidc?.authenticate(token)
+    if (fromOidc !== undefined) return withAuthenticatedGroup(fromOidc)
     throw new ApiError('Unauthorized', 'Unauthorized')
   }
 }

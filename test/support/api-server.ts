@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { OverloadFlags } from '../../src/apiserver/index.js'
-import { startServing, type Serving } from '../../src/serve.js'
+import { startServing, type ServeOptions, type Serving } from '../../src/serve.js'
 
 export interface Reply {
   status: number
@@ -35,9 +35,9 @@ export interface TestServer {
 
 
 /** `controllers` (default: on when nodes > 0) runs the simulated cluster's control loops (src/controllers). */
-export async function startTestServer(o: { nodes?: number; etcd?: boolean; controllers?: boolean; overload?: OverloadFlags; log?: (line: string) => void } = {}): Promise<TestServer> {
+export async function startTestServer(o: { nodes?: number; etcd?: boolean; controllers?: boolean; overload?: OverloadFlags; log?: (line: string) => void; extra?: Partial<ServeOptions> } = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'etchlog-api-'))
-  const serving = await startServing({ dataDir, bindAddress: '127.0.0.1', securePort: 0, nodes: o.nodes ?? 0, controllers: o.controllers ?? (o.nodes ?? 0) > 0, listenClientUrls: o.etcd === true ? ['http://127.0.0.1:0'] : [], etcdTls: { clientCertAuth: false }, ...(o.overload === undefined ? {} : { overload: o.overload }) }, o.log ?? (() => undefined))
+  const serving = await startServing({ dataDir, bindAddress: '127.0.0.1', securePort: 0, nodes: o.nodes ?? 0, controllers: o.controllers ?? (o.nodes ?? 0) > 0, listenClientUrls: o.etcd === true ? ['http://127.0.0.1:0'] : [], etcdTls: { clientCertAuth: false }, ...(o.overload === undefined ? {} : { overload: o.overload }), ...o.extra }, o.log ?? (() => undefined))
   const pki = join(dataDir, 'pki')
   const ca = readFileSync(join(pki, 'ca.crt'), 'utf8')
   const admin = { cert: readFileSync(join(pki, 'admin.crt'), 'utf8'), key: readFileSync(join(pki, 'admin.key'), 'utf8') }
