@@ -21,6 +21,7 @@ import {
   openApiRoutes,
   overloadFlagsDefault,
   patchEngine,
+  projectRequestHandler,
   SchemaValidator,
   validationHook,
   writeAtomic,
@@ -105,6 +106,7 @@ async function buildApiServer(o: ServeOptions, dataDir: string, store: Store, lo
   const ctx: ApiContext = { catalog, store: new GenericStore(objects, clock), clock, patch: patchEngine(), writeHooks: [], virtual: new Map(), logs: undefined, log }
   const pki = loadOrCreatePki(dataDir, [o.bindAddress], clock.now())
   const security = setUpSecurity(ctx, pki.dir, o.tokenAuthFile, o.oidc)
+  ctx.virtual.set('project.openshift.io/projectrequests', projectRequestHandler(ctx))
   let rbacSynced = false
   const stores = { countObjects: (p: string) => objects.count(p), readPath: () => objects.readPathStats(), watchCache: () => store.watchCacheStatus, storeWatchers: () => store.watcherCount }
   const obs = buildObservability(o.overload ?? overloadFlagsDefault, ctx, stores, { rbacSynced: () => rbacSynced })
