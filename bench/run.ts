@@ -25,6 +25,7 @@ import { parseArgs } from 'node:util'
 import { runPointSqlBench } from './log/point-sql.bench.js'
 import { runObjectListBench, type ObjectListOptions } from './objects/list.bench.js'
 import { runObjectPathBench, type ObjectPathOptions } from './objects/object-path.bench.js'
+import { runServerBench } from './apiserver/server.bench.js'
 import { fullReadPath, quickReadPath, runReadPathBench } from './objects/read-path.bench.js'
 import { runCompactionBench, type CompactionBenchOptions } from './mvcc/compaction.bench.js'
 import { populate } from './mvcc/populate.js'
@@ -63,7 +64,7 @@ const { values: flags } = parseArgs({
 const quick = flags.quick === true
 
 /** Section names for --only, and whether each drives etcd side by side. */
-const benchSections = { puts: true, gets: true, cas: true, range: true, compaction: false, fanout: true, objects: false, 'read-path': false, reencrypt: false } as const
+const benchSections = { puts: true, gets: true, cas: true, range: true, compaction: false, fanout: true, objects: false, 'read-path': false, server: false, reencrypt: false } as const
 type SectionName = keyof typeof benchSections
 const isSectionName = (name: string): name is SectionName => Object.hasOwn(benchSections, name)
 const only = parseOnly(flags.only)
@@ -299,6 +300,15 @@ async function runSections(etcd: BenchEtcd | undefined): Promise<PartialResults>
     readPath = await runReadPathBench(quick ? quickReadPath : { ...fullReadPath, rounds: positive(flags.rounds, fullReadPath.rounds, 'rounds') })
   }
 
+  let server
+  if (want('server')) {
+    log('API server: HTTPS vs embedded objects vs bare HTTP/2; pipeline stages on and off; watch fan-out over HTTP/2')
+    server = await runServerBench(
+      quick ? { inFlight: [1, 8], readKeys: 50, rounds: 1, warmupMs: 50, phaseMs: 200, watchers: 50, watchWrites: 20 } : { inFlight: [1, 64], readKeys: 1000, rounds: positive(flags.rounds, 5, 'rounds'), warmupMs: 300, phaseMs: 1500, watchers: 1000, watchWrites: 200 },
+      log,
+    )
+  }
+
   if (want('reencrypt')) {
     log('reencrypt: main thread vs reseal pool')
     reencrypt = await runReencryptBench({ count: reencryptValues })
@@ -321,6 +331,7 @@ async function runSections(etcd: BenchEtcd | undefined): Promise<PartialResults>
     objectPath,
     objectList,
     ...(readPath === undefined ? {} : { readPath }),
+    ...(server === undefined ? {} : { server }),
     etcd: etcdStart.info,
     charts: [],
     elapsedS: (performance.now() - started) / 1000,

@@ -19,6 +19,12 @@ export interface ServeOptions {
   maxTxnOps?: number
   /** In-flight limits, request timeout, audit (docs/apiserver-operations.md). */
   overload?: OverloadFlags
+  /**
+   * Pipeline stages to leave out, for measuring what each costs (the server bench): no admission,
+   * no schema validation, or authorization that allows every authenticated user. All on by default;
+   * not a flag of `etchlog serve` (a server without them is not one to expose).
+   */
+  without?: { admission?: boolean; validation?: boolean; authorization?: boolean }
   /** kube-apiserver's --oidc-* flags; OIDC is on when issuerUrl and clientId are both given. */
   oidc?: OidcFlags
 }

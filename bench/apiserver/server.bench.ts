@@ -109,10 +109,20 @@ export async function runServerBench(o: ServerBenchOptions, log: (line: string) 
   const closers: (() => void | Promise<void>)[] = []
   try {
     serving = await startServing({ dataDir: join(dir.path, 'api'), bindAddress: '127.0.0.1', securePort: 0, nodes: 0, controllers: false, listenClientUrls: [], etcdTls: { clientCertAuth: false } }, () => undefined)
+    // The same server with pipeline stages left out, to show what they cost (issue 13): none at all, and all but admission.
+    const bareSpec = { bindAddress: '127.0.0.1', securePort: 0, nodes: 0, controllers: false, listenClientUrls: [], etcdTls: { clientCertAuth: false } }
+    const noStages = await startServing({ ...bareSpec, dataDir: join(dir.path, 'none'), without: { admission: true, validation: true, authorization: true } }, () => undefined)
+    closers.push(() => noStages.close())
+    const noAdmission = await startServing({ ...bareSpec, dataDir: join(dir.path, 'noadm'), without: { admission: true } }, () => undefined)
+    closers.push(() => noAdmission.close())
     const pki = join(dir.path, 'api', 'pki')
     const tls = { ca: readFileSync(join(pki, 'ca.crt'), 'utf8'), cert: readFileSync(join(pki, 'admin.crt'), 'utf8'), key: readFileSync(join(pki, 'admin.key'), 'utf8') }
     const api = session(serving.url, tls)
     closers.push(() => api.session.close())
+    const tlsOf = (d: string): { ca: string; cert: string; key: string } => ({ ca: readFileSync(join(dir.path, d, 'pki', 'ca.crt'), 'utf8'), cert: readFileSync(join(dir.path, d, 'pki', 'admin.crt'), 'utf8'), key: readFileSync(join(dir.path, d, 'pki', 'admin.key'), 'utf8') })
+    const apiNone = session(noStages.url, tlsOf('none'))
+    const apiNoAdmission = session(noAdmission.url, tlsOf('noadm'))
+    closers.push(() => apiNone.session.close(), () => apiNoAdmission.session.close())
     // The embedded contender: an object store of its own, configured as the server's (protobuf + AES-GCM on pods).
     const embeddedStore = serving.store
     const objects = new ObjectStore({ kv: embeddedStore, codec: new codec.ObjectCodec(codec.defaultRegistry()), clock: systemClock })
@@ -153,6 +163,16 @@ export async function runServerBench(o: ServerBenchOptions, log: (line: string) 
           loops('etchlog HTTP', n, async () => {
             const p = benchPod(1_000_000 + created++)
             const r = await api.request('POST', '/api/v1/namespaces/default/pods', JSON.stringify({ ...p, metadata: { name: p.metadata.name, namespace: 'default', labels: p.metadata.labels } }))
+            if (r.status !== 201) throw new Error(`bench: create: ${r.status} ${r.body.slice(0, 200)}`)
+          }),
+          loops('HTTP, no admission', n, async () => {
+            const p = benchPod(1_000_000 + created++)
+            const r = await apiNoAdmission.request('POST', '/api/v1/namespaces/default/pods', JSON.stringify({ ...p, metadata: { name: p.metadata.name, namespace: 'default', labels: p.metadata.labels } }))
+            if (r.status !== 201) throw new Error(`bench: create: ${r.status} ${r.body.slice(0, 200)}`)
+          }),
+          loops('HTTP, no admission/validation/RBAC', n, async () => {
+            const p = benchPod(1_000_000 + created++)
+            const r = await apiNone.request('POST', '/api/v1/namespaces/default/pods', JSON.stringify({ ...p, metadata: { name: p.metadata.name, namespace: 'default', labels: p.metadata.labels } }))
             if (r.status !== 201) throw new Error(`bench: create: ${r.status} ${r.body.slice(0, 200)}`)
           }),
           loops('embedded objects', n, async () => {

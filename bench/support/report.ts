@@ -3,6 +3,7 @@ import type { ReencryptResult } from '../encryption/reencrypt.bench.js'
 import type { ObjectPathResults } from '../objects/object-path.bench.js'
 import type { ObjectListResults } from '../objects/list.bench.js'
 import { readPathLines, type ReadPathResults } from '../objects/read-path.bench.js'
+import { formatServerBench, type ServerBenchResults } from '../apiserver/server.bench.js'
 import type { PointSqlRow } from '../log/point-sql.bench.js'
 import { etcdFanoutLines, type EtcdFanoutRow } from '../watchcache/fanout-etcd.bench.js'
 import type { FanoutResult, FanoutRow } from '../watchcache/fanout.bench.js'
@@ -33,6 +34,8 @@ export interface Results {
   objectList: ObjectListResults
   /** Consistent reads from the watch cache (issue 12); printed, not yet in BENCHMARKS.md. */
   readPath?: ReadPathResults
+  /** The API server over HTTPS vs the embedded object API vs a bare HTTP/2 server (issue 11); printed, not yet in BENCHMARKS.md. */
+  server?: ServerBenchResults
   /** Whether etcd ran side by side, and which. */
   etcd: EtcdInfo
   /** Chart files written (paths relative to the repository root), empty when none were. */
@@ -352,6 +355,7 @@ export function consoleReport(r: PartialResults): string {
       consoleTable(objectListTable(l)),
     ]),
     ...block(r.readPath, readPathLines),
+    ...block(r.server, (sv) => ['API server: HTTPS (HTTP/2) vs the embedded object API vs a bare node:http2 server, and pipeline stages left out', formatServerBench(sv)]),
     ...block(r.reencrypt, (re) => [
       `reencrypt: ${re.count} values of ${re.valueBytes} B, main thread vs a reseal pool of ${re.threads} threads`,
       consoleTable(reencryptTable(re)),

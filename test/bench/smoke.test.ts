@@ -60,6 +60,9 @@ test('bench --quick runs every benchmark', { timeout: 90_000 }, (t) => {
     'read-path/get/consistent (cache, encrypted pod)',
     'read-path/list/pods=300/limit=500/consistent (cache, first page)',
     'stall: consistent lists from the cache',
+    'HTTP, no admission/validation/RBAC',
+    'bare node http2',
+    'watch fan-out: 50 HTTP/2 streams',
   ]) {
     assert.ok(run.stdout.includes(task), `bench --quick output lacks ${task}:\n${run.stdout}`)
   }
@@ -109,7 +112,7 @@ test('bench --only runs the sections named and nothing else, and writes no file'
 test('bench --only refuses an unknown section, and a file it cannot write', { timeout: 60_000 }, () => {
   const unknown = runBench(['--quick', '--only=objects,bogus'])
   assert.notEqual(unknown.status, 0)
-  assert.match(unknown.stderr, /--only takes section names from puts, gets, cas, range, compaction, fanout, objects, read-path, reencrypt; got "objects,bogus"/)
+  assert.match(unknown.stderr, /--only takes section names from puts, gets, cas, range, compaction, fanout, objects, read-path, server, reencrypt; got "objects,bogus"/)
   const md = runBench(['--quick', '--only=objects', '--md-out=/tmp/never-written.md'])
   assert.notEqual(md.status, 0)
   assert.match(md.stderr, /--only writes no BENCHMARKS\.md and no charts/)
