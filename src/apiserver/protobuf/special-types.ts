@@ -91,7 +91,7 @@ export function specialFromJson(fullName: string, value: unknown, path: string):
       return { string: value }
     case intOrString:
       if (typeof value === 'string') return { type: 1, strVal: value }
-      if (typeof value === 'number' && Number.isInteger(value) && Math.abs(value) < 2 ** 31) return { type: 0, intVal: value }
+      if (typeof value === 'number' && Number.isInteger(value) && value >= -(2 ** 31) && value < 2 ** 31) return { type: 0, intVal: value }
       throw new NotEncodableError(path, 'an int-or-string must be an int32 or a string')
     case fieldsV1:
       if (typeof value !== 'object' || value === null) throw new NotEncodableError(path, 'fieldsV1 must be an object')

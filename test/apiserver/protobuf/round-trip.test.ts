@@ -1,7 +1,7 @@
 // encode -> decode is the identity on canonical JSON for every kind the module knows, with
 // objects generated from the schema itself (so every one of its messages is exercised).
 import assert from 'node:assert/strict'
-import { describe, it } from 'node:test'
+import { describe, it, test } from 'node:test'
 import fc from 'fast-check'
 import { decodeProtobufObject, encodeProtobufObject, knownProtobufKinds } from '../../../src/apiserver/protobuf/index.js'
 import { k8sSchema } from '../../../src/apiserver/protobuf/k8s-schema.js'
@@ -37,5 +37,15 @@ describe('protobuf round trip, every kind', () => {
         { seed, numRuns: 25 },
       )
     })
+  }
+})
+
+// Regression (seed 664451): an IntOrString of -2^31, the smallest int32, was refused by the encoder.
+test('an IntOrString at the int32 bounds round-trips', () => {
+  for (const minAvailable of [-(2 ** 31), 2 ** 31 - 1]) {
+    const pdb = { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', spec: { minAvailable } }
+    const bytes = encodeProtobufObject(pdb)
+    assert.ok(bytes !== undefined, `encodes ${minAvailable}`)
+    assert.deepEqual(decodeProtobufObject(bytes), pdb)
   }
 })
