@@ -72,3 +72,4 @@ export {
 } from './verify/index.js'
 export { startEtcdFront, type EtcdFront, type EtcdFrontOptions } from './etcdserver/index.js'
 export { startServing, type ServeOptions, type Serving } from './serve.js'
+export { ApiClient, ApiStatusError, Informer, startCluster, WorkQueue, type Cluster, type ClusterOptions } from './controllers/index.js'
