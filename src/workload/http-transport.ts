@@ -98,14 +98,18 @@ export class HttpTransport {
     return next
   }
 
-  open(method: string, path: string, headers: Record<string, string> = {}): ClientHttp2Stream {
+  open(method: string, path: string, headers: Record<string, string> = {}, withBody = false): ClientHttp2Stream {
     const auth = this.creds.token === undefined ? {} : { authorization: `Bearer ${this.creds.token}` }
-    return this.connection().request({ ':method': method, ':path': path, accept: 'application/json', ...auth, ...headers })
+    // node:http2 ends GET and DELETE requests with their headers unless told a body follows.
+    const stream = this.connection().request({ ':method': method, ':path': path, accept: 'application/json', ...auth, ...headers }, { endStream: !withBody })
+    // Its reader sees the error (the iteration throws, or the stream closes): no unhandled 'error'.
+    stream.on('error', () => undefined)
+    return stream
   }
 
   /** One request with an optional JSON body; resolves to the status and the parsed JSON answer. */
   async request(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<JsonReply> {
-    const stream = this.open(method, path, body === undefined ? {} : { 'content-type': contentType })
+    const stream = this.open(method, path, body === undefined ? {} : { 'content-type': contentType }, body !== undefined)
     const status = new Promise<number>((resolve) => stream.once('response', (h) => resolve(Number(h[':status']))))
     stream.end(body === undefined ? undefined : JSON.stringify(body, bytesAsBase64))
     const chunks: Buffer[] = []
