@@ -79,23 +79,41 @@ function bytesAsBase64(this: unknown, key: string, value: unknown): unknown {
   return raw instanceof Uint8Array ? Buffer.from(raw).toString('base64') : value
 }
 
+/**
+ * Sessions per transport: requests and watches are spread over them round-robin. One session
+ * carrying 60 watch streams and hundreds of requests stalls on HTTP/2 flow control and on the
+ * peers' per-session memory limits (NGHTTP2_ENHANCE_YOUR_CALM); client-go has one connection per
+ * client, and each controller of a real cluster is a client of its own.
+ */
+const sessionsMax = 8
+/** Flow-control windows: a watch stream must never wait for a WINDOW_UPDATE while its reader is idle. */
+const streamWindowBytes = 16 << 20
+const sessionWindowBytes = 128 << 20
+
 export class HttpTransport {
-  // The open session; replaced when the server closes it (GOAWAY, a broken connection).
-  private session: ClientHttp2Session | undefined
+  // Open sessions by slot; a slot's session is replaced when the server closes it (GOAWAY, a broken connection).
+  private readonly sessions: Array<ClientHttp2Session | undefined> = []
+  // The slot of the next request.
+  private next = 0
 
   constructor(private readonly creds: ServerCredentials) {}
 
   private connection(): ClientHttp2Session {
-    const s = this.session
+    const slot = this.next
+    this.next = (this.next + 1) % sessionsMax
+    const s = this.sessions[slot]
     if (s !== undefined && !s.closed && !s.destroyed) return s
-    const next = connect(this.creds.server, {
+    const session = connect(this.creds.server, {
       ...(this.creds.ca === undefined ? {} : { ca: this.creds.ca }),
       ...(this.creds.cert === undefined ? {} : { cert: this.creds.cert, key: this.creds.key }),
+      settings: { initialWindowSize: streamWindowBytes },
+      maxSessionMemory: 256,
     })
-    // A session error ends its streams with the same error; the next request opens a new session.
-    next.on('error', () => undefined)
-    this.session = next
-    return next
+    session.once('connect', () => session.setLocalWindowSize(sessionWindowBytes))
+    // A session error ends its streams with the same error; the slot's next request opens a new session.
+    session.on('error', () => undefined)
+    this.sessions[slot] = session
+    return session
   }
 
   open(method: string, path: string, headers: Record<string, string> = {}, withBody = false): ClientHttp2Stream {
@@ -136,8 +154,8 @@ export class HttpTransport {
   }
 
   close(): void {
-    this.session?.close()
-    this.session = undefined
+    for (const s of this.sessions) s?.close()
+    this.sessions.length = 0
   }
 }
 
