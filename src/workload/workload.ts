@@ -34,7 +34,8 @@ export type Phase = 'bootstrap' | 'running' | 'draining' | 'verifying' | 'done'
 
 /** How objects reach the database: through ObjectStore, the codec's kinds, encryption at rest. */
 export interface StoragePath {
-  api: 'objects'
+  /** objects: the object API in this process; https: the Kubernetes REST API of a server. */
+  api: 'objects' | 'https'
   codec: { protobuf: string[]; msgpack: string[] }
   /** undefined: values are stored as the codec wrote them (no transformer was configured). */
   encryption: EncryptionSummary | undefined
@@ -88,7 +89,7 @@ export class Workload {
     const protobuf = storedKinds.filter((k) => codec.registry.lookup(k.apiVersion, k.kind) !== undefined)
     const msgpack = storedKinds.filter((k) => !protobuf.includes(k))
     const name = (k: { apiVersion: string; kind: string }): string => `${k.apiVersion}/${k.kind}`
-    this.storage = { api: 'objects', codec: { protobuf: protobuf.map(name), msgpack: msgpack.map(name) }, encryption }
+    this.storage = { api: client === undefined ? 'objects' : 'https', codec: { protobuf: protobuf.map(name), msgpack: msgpack.map(name) }, encryption }
     this.monitor = new Monitor(this.ctx)
   }
 
