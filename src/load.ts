@@ -3,7 +3,7 @@
 // - default: an etchlog server started in this process on a free port with a temporary data dir,
 //   driven over HTTPS/HTTP2 with the admin's client certificate (the kubeconfig it writes);
 // - --embedded: the object API directly, on ./data/etchlog.db (no server);
-// - --server KUBECONFIG: not yet (the monitor, compaction and final checks still read the store).
+// - --server KUBECONFIG: a running server, over HTTPS only (RemoteKv stands in for the store).
 // The server runs in-process so one process's CPU time covers client and server alike, to compare
 // with the embedded run's (the report's numbers and `time` give the same totals either way).
 // This file only wires: flags, the store or server, real timers, Ctrl-C, progress and output.
@@ -13,7 +13,6 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { startServing, type Serving } from './serve.js'
 import { openStore } from './open-store.js'
-import type { Store } from './store.js'
 import { StorageError } from './util/index.js'
 import {
   buildReport,
@@ -24,10 +23,12 @@ import {
   prepareAtRest,
   Progress,
   readKubeconfig,
+  RemoteKv,
   usage,
   Workload,
   writeReport,
   type EncryptionSummary,
+  type KvApi,
   type ObjectApi,
   type Scheduler,
   type WorkloadOptions,
@@ -42,7 +43,8 @@ export interface LoadIo {
 
 export const loadUsage = `${usage.replace('usage: npm start -- [flags]', 'usage: etchlog load [flags]   (npm run load -- [flags])')}
   --embedded           drive the object API in-process on --db (no server); default: start an
-                       etchlog server on a free port with a temporary data dir, drive it over HTTPS`
+                       etchlog server on a free port with a temporary data dir, drive it over HTTPS
+  --server KUBECONFIG  drive a running server (the kubeconfig's current context) over HTTPS`
 
 // Real time enters the workload here and nowhere else. These timers are not unref'd: while the
 // workload waits for its next tick they are what keeps the process alive.
@@ -59,9 +61,9 @@ const realScheduler: Scheduler = {
 const progressNotifyMs = 5000
 
 interface Target {
-  store: Store
+  store: KvApi
   client: ObjectApi | undefined
-  encryption: EncryptionSummary
+  encryption: EncryptionSummary | undefined
   describe: string
   close(): Promise<void>
 }
@@ -97,6 +99,41 @@ async function inProcessServer(): Promise<Target> {
       rmSync(dataDir, { recursive: true, force: true })
     },
   }
+}
+
+async function remoteServer(kubeconfigPath: string): Promise<Target> {
+  const creds = readKubeconfig(kubeconfigPath)
+  const transport = new HttpTransport(creds)
+  const kv = new RemoteKv(transport, creds.server)
+  const client = new HttpObjectClient(transport, () => undefined, (revision, write) => kv.observe(revision, write))
+  try {
+    await kv.flush()
+  } catch (err) {
+    transport.close()
+    throw err
+  }
+  return {
+    store: kv,
+    client,
+    encryption: undefined,
+    describe: `etchlog server ${creds.server} (${kubeconfigPath}; no store check, no compaction from here)`,
+    close: () => Promise.resolve(transport.close()),
+  }
+}
+
+/** --embedded and --server KUBECONFIG (or --server=KUBECONFIG), taken out of the workload's flags. */
+function targetFlags(args: readonly string[]): { embedded: boolean; server: string | undefined; rest: string[] } {
+  const rest: string[] = []
+  let embedded = false
+  let server: string | undefined
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? ''
+    if (a === '--embedded') embedded = true
+    else if (a === '--server') server = args[++i] ?? ''
+    else if (a.startsWith('--server=')) server = a.slice('--server='.length)
+    else rest.push(a)
+  }
+  return { embedded, server, rest }
 }
 
 async function run(target: Target, options: WorkloadOptions, io: LoadIo, startedAt: string): Promise<number> {
@@ -143,10 +180,12 @@ async function run(target: Target, options: WorkloadOptions, io: LoadIo, started
 
 /** Runs `etchlog load` with its arguments; resolves to the exit code. */
 export async function runLoad(args: readonly string[], io: LoadIo): Promise<number> {
-  const isEmbedded = args.includes('--embedded')
+  const flags = targetFlags(args)
   let options
   try {
-    options = parseWorkloadArgs(args.filter((a) => a !== '--embedded'), () => randomInt(2 ** 32 - 1))
+    if (flags.server === '') throw new StorageError('Invalid', 'workload: --server needs a kubeconfig file')
+    if (flags.server !== undefined && flags.embedded) throw new StorageError('Invalid', 'workload: --server and --embedded exclude each other')
+    options = parseWorkloadArgs(flags.rest, () => randomInt(2 ** 32 - 1))
   } catch (err) {
     if (!(err instanceof StorageError)) throw err
     io.stderr.write(`${err.message}\n\n${loadUsage}\n`)
@@ -159,18 +198,21 @@ export async function runLoad(args: readonly string[], io: LoadIo): Promise<numb
   const startedAt = new Date(realScheduler.now()).toISOString()
   let target: Target
   try {
-    target = isEmbedded ? await embedded(options) : await inProcessServer()
+    target = flags.embedded ? await embedded(options) : flags.server !== undefined ? await remoteServer(flags.server) : await inProcessServer()
   } catch (err) {
-    // A bad or missing key file or config: say which (the message never holds key material).
-    if (!(err instanceof StorageError)) throw err
-    io.stderr.write(`${err.message}\n`)
+    // A bad or missing key file or config, an unreadable kubeconfig, an unreachable server: say which
+    // (the message never holds key material).
+    const code = err instanceof Error && 'code' in err ? err.code : undefined
+    if (!(err instanceof StorageError) && code !== 'ENOENT' && code !== 'EACCES') throw err
+    io.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`)
     return 1
   }
   io.stdout.write(
     `etchlog workload on ${target.describe} (revision ${target.store.revision}): ` +
       `${options.nodes} nodes, ${options.controllers} controllers, ${options.durationSeconds} s at x${options.speedup}, seed ${options.seed}\n`,
   )
-  io.stdout.write(`encryption at rest: ${target.encryption.configFile}${target.encryption.created ? ' (new key and config)' : ''}\n`)
+  const e = target.encryption
+  io.stdout.write(`encryption at rest: ${e === undefined ? "the server's own (not visible over HTTP)" : `${e.configFile}${e.created ? ' (new key and config)' : ''}`}\n`)
   try {
     return await run(target, options, io, startedAt)
   } finally {

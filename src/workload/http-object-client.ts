@@ -34,7 +34,14 @@ export class HttpObjectClient implements ObjectApi {
     readonly transport: HttpTransport,
     /** Asks the server for bookmarks soon (in-process: the server's store); none over a remote server. */
     private readonly bookmarks: () => void = () => undefined,
+    /** Told every resourceVersion an answer carries (write: an acknowledged write), for a remote server's RemoteKv. */
+    private readonly observe: (revision: number, write: boolean) => void = () => undefined,
   ) {}
+
+  private seen<T extends KubeObject>(object: T, write: boolean): T {
+    this.observe(Number(object.metadata.resourceVersion), write)
+    return object
+  }
 
   async get(key: string): Promise<KubeObject | undefined> {
     try {
@@ -57,6 +64,7 @@ export class HttpObjectClient implements ObjectApi {
       if (token !== undefined) q.set('continue', token)
       const body = (await this.transport.call('GET', `${path}?${q}`)) as ListBody
       revision ??= Number(body.metadata?.resourceVersion)
+      this.observe(revision, false)
       // List items carry no kind: give them the list's, so a cached copy can be PUT back.
       const kind = body.kind?.replace(/List$/, '')
       for (const item of body.items ?? []) items.push(kind === undefined ? item : { ...item, apiVersion: body.apiVersion ?? item.apiVersion, kind })
@@ -76,8 +84,9 @@ export class HttpObjectClient implements ObjectApi {
       throw err
     }
     const status = (object as { status?: unknown }).status
+    this.seen(created, true)
     if (!at.route.status || status === undefined || jsonEqual(status, (created as { status?: unknown }).status)) return created
-    return (await this.transport.call('PUT', `${at.item}/status`, { ...created, status })) as KubeObject
+    return this.seen((await this.transport.call('PUT', `${at.item}/status`, { ...created, status })) as KubeObject, true)
   }
 
   async update(key: string, tryUpdate: TryUpdate): Promise<UpdateOutcome> {
@@ -126,7 +135,9 @@ export class HttpObjectClient implements ObjectApi {
 
   async delete(key: string, resourceVersion: string): Promise<boolean> {
     try {
-      await this.transport.call('DELETE', objectPath(key).item, { apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { resourceVersion } })
+      const gone = (await this.transport.call('DELETE', objectPath(key).item, { apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { resourceVersion } })) as KubeObject
+      // The answer is the object as deleted (kube-apiserver gives it the delete's resourceVersion).
+      if (typeof gone === 'object' && gone !== null && typeof gone.metadata === 'object') this.observe(Number(gone.metadata.resourceVersion), true)
       return true
     } catch (err) {
       if (isCode(err, 404, 409)) return false
@@ -163,10 +174,12 @@ export class HttpObjectClient implements ObjectApi {
     if (!jsonEqual(mainFrom, mainTo)) {
       if (mode === 'put') stored = (await this.transport.call('PUT', at.item, { ...next, metadata: { ...next.metadata, resourceVersion: base.metadata.resourceVersion } })) as KubeObject
       else stored = (await this.transport.call('PATCH', at.item, mergePatch(mainFrom, mainTo), mergePatchType)) as KubeObject
+      this.seen(stored, true)
     }
     if (at.route.status && !jsonEqual(statusOf(base), statusOf(next))) {
       if (mode === 'put') stored = (await this.transport.call('PUT', `${at.item}/status`, { ...stored, status: statusOf(next) })) as KubeObject
       else stored = (await this.transport.call('PATCH', `${at.item}/status`, { status: mergePatch(statusOf(base), statusOf(next)) ?? null }, mergePatchType)) as KubeObject
+      this.seen(stored, true)
     }
     return stored
   }
