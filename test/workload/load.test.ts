@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import { runLoad } from '../../src/load.js'
 import type { WorkloadReport } from '../../src/workload/index.js'
+import { startTestServer } from '../support/api-server.js'
 import { tempDir } from '../support/temp-store.js'
 
 function sink(): { stream: Writable; text(): string } {
@@ -49,4 +50,29 @@ test('etchlog load rejects an unknown flag with its usage, exit 2', async () => 
   const err = sink()
   assert.equal(await runLoad(['--no-such-flag'], { stdout: out.stream, stderr: err.stream }), 2)
   assert.match(err.text(), /usage: etchlog load/)
+})
+
+test('etchlog load --server KUBECONFIG drives a running server over HTTPS only; its checks pass', async (t) => {
+  const server = await startTestServer()
+  t.after(() => server.close())
+  const dir = tempDir()
+  t.after(() => dir.remove())
+  const out = sink()
+  const err = sink()
+  const args = ['--server', server.serving.kubeconfigPath, '--duration', '3', '--nodes', '10', '--controllers', '3', '--seed', '9', '--db', join(dir.path, 'etchlog.db')]
+  const code = await runLoad(args, { stdout: out.stream, stderr: err.stream })
+  const stdout = out.text()
+  assert.equal(code, 0, `exit ${code}:\n${stdout}\n${err.text()}`)
+  assert.match(stdout, new RegExp(`^etchlog workload on etchlog server ${server.serving.url.replaceAll('.', '\\.')} `, 'm'))
+  assert.match(stdout, /^verification: ok \(10 nodes and 10 deployments: no lost update; 4 watch caches equal the store\)/m)
+  // What the load wrote is on the server, read by another client.
+  const nodes = await server.call('GET', '/api/v1/nodes')
+  assert.equal((nodes.json()['items'] as unknown[]).length, 10)
+})
+
+test('etchlog load --server with a missing kubeconfig says so, exit 1', async () => {
+  const out = sink()
+  const err = sink()
+  assert.equal(await runLoad(['--server', '/nonexistent/kubeconfig'], { stdout: out.stream, stderr: err.stream }), 1)
+  assert.match(err.text(), /nonexistent\/kubeconfig/)
 })
