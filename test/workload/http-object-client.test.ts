@@ -27,16 +27,18 @@ const configMap = (name: string, value: string): codec.KubeObject => ({
 
 const namespace: codec.KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ns', uid: '', resourceVersion: '', generation: 0, creationTimestamp: '' } }
 
-async function setup(t: import('node:test').TestContext): Promise<{ server: TestServer; transport: HttpTransport }> {
+/** A server, a transport to it, and `defer`: cleanups that run before the server closes (its close waits for every open session). */
+async function setup(t: import('node:test').TestContext): Promise<{ server: TestServer; transport: HttpTransport; defer(f: () => unknown): void }> {
   const server = await startTestServer()
   const transport = new HttpTransport(readKubeconfig(server.serving.kubeconfigPath))
+  const cleanups: Array<() => unknown> = [() => transport.close()]
   t.after(async () => {
-    transport.close()
+    for (const f of cleanups.reverse()) await f()
     await server.close()
   })
   const client = new HttpObjectClient(transport)
   assert.ok(await client.create('/registry/namespaces/ns', namespace))
-  return { server, transport }
+  return { server, transport, defer: (f) => cleanups.push(f) }
 }
 
 const value = (o: codec.KubeObject | undefined): unknown => (o as { data?: { value?: unknown } } | undefined)?.data?.value
@@ -85,9 +87,9 @@ class RacedTransport extends HttpTransport {
 }
 
 test('a conflict on every try gives up after five tries with the 409', async (t) => {
-  const { server } = await setup(t)
+  const { server, defer } = await setup(t)
   const transport = new RacedTransport(readKubeconfig(server.serving.kubeconfigPath))
-  t.after(() => transport.close())
+  defer(() => transport.close())
   const client = new HttpObjectClient(transport)
   const created = await client.create(`${prefix}ns/b`, configMap('b', '1'))
   assert.ok(created !== undefined)
@@ -102,8 +104,6 @@ test('a conflict on every try gives up after five tries with the 409', async (t)
   assert.equal(tries, 5, 'client-go RetryOnConflict: five tries')
   assert.equal(transport.races, 5)
   assert.equal(value(await client.get(`${prefix}ns/b`)), '1', 'no try was written')
-  // Closed before the server's close, which waits for every open session (the after hooks run in order).
-  transport.close()
 })
 
 /** The first list returns, then changes land and the server's store compacts past the list's revision. */
@@ -131,7 +131,7 @@ class CompactingClient extends HttpObjectClient {
 }
 
 test('a watch over HTTP from a compacted revision gets 410; the informer re-lists and ends equal to the server', async (t) => {
-  const { server, transport } = await setup(t)
+  const { server, transport, defer } = await setup(t)
   const client = new CompactingClient(transport, server)
   await client.create(`${prefix}ns/a`, configMap('a', 'one'))
   await client.create(`${prefix}ns/b`, configMap('b', 'two'))
@@ -141,7 +141,7 @@ test('a watch over HTTP from a compacted revision gets 410; the informer re-list
   const ctx = new ActorContext(store, client, realScheduler, stats, options, clusterShape(options), new AbortController().signal)
   const commitTimes = new CommitTimes(store, realScheduler)
   const informer = new Informer(ctx, commitTimes, prefix, () => undefined, 'list-watch')
-  t.after(async () => {
+  defer(async () => {
     await informer.stop()
     commitTimes.close()
   })
@@ -175,6 +175,4 @@ test('a watch over HTTP from a compacted revision gets 410; the informer re-list
   await synced()
   assert.equal(informer.cache.has(`${prefix}ns/b`), false)
   await equalsServer()
-  // Stopped before the server closes (the after hooks would close it first).
-  await informer.stop()
 })
