@@ -2,6 +2,7 @@
 // Each subcommand is a function of its own arguments and the process's streams, resolving to an
 // exit code.
 import { createRequire } from 'node:module'
+import { runLoad } from './load.js'
 import { parseServeArgs, serveUsage, startServing } from './serve.js'
 import { StorageError } from './util/index.js'
 
@@ -71,6 +72,7 @@ async function serve(args: readonly string[], io: MainIo): Promise<number> {
 
 export const subcommands: Readonly<Record<string, SubcommandEntry>> = {
   serve: { summary: 'Serve the Kubernetes API and the etcd v3 API from one store', run: serve },
+  load: { summary: "Drive a cluster's worth of API traffic at a server (in-process over HTTPS by default)", run: (args, io) => runLoad(args, io) },
 }
 
 function usage(): string {

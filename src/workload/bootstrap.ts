@@ -48,11 +48,10 @@ export async function bootstrap(ctx: ActorContext, rng: Rng): Promise<Baseline> 
   }
   for (let i = 0; i < ctx.options.nodes; i++) wanted.push([nodeKey(nodeName(i)), nodeObject(nodeName(i), i, rng, now)])
   let created = 0
-  for (let i = 0; i < wanted.length; i += batchSize) {
-    // Concurrent creates share commits (group commit), as a cluster's first minutes do.
-    const results = await Promise.all(wanted.slice(i, i + batchSize).map(([key, object]) => ctx.client.create(key, object)))
-    created += results.filter((r) => r !== undefined).length
-  }
+  // Namespaces first: an API server refuses objects in a namespace that does not exist yet.
+  const namespaces = wanted.filter(([key]) => key.startsWith(prefixes.namespaces))
+  const rest = wanted.filter(([key]) => !key.startsWith(prefixes.namespaces))
+  for (const batch of [namespaces, rest]) created += await createAll(ctx, batch)
   const heartbeats = new Map<string, number>()
   for (const node of (await ctx.client.list(prefixes.nodes)).items) {
     heartbeats.set(keyOf(prefixes.nodes, node), Number(node.metadata.annotations?.[heartbeatAnnotation] ?? '0'))
@@ -60,6 +59,16 @@ export async function bootstrap(ctx: ActorContext, rng: Rng): Promise<Baseline> 
   const generations = new Map<string, number>()
   for (const d of (await ctx.client.list(prefixes.deployments)).items) generations.set(keyOf(prefixes.deployments, d), d.metadata.generation)
   return { heartbeats, generations, created }
+}
+
+async function createAll(ctx: ActorContext, wanted: ReadonlyArray<[string, KubeObject]>): Promise<number> {
+  let created = 0
+  for (let i = 0; i < wanted.length; i += batchSize) {
+    // Concurrent creates share commits (group commit), as a cluster's first minutes do.
+    const results = await Promise.all(wanted.slice(i, i + batchSize).map(([key, object]) => ctx.client.create(key, object)))
+    created += results.filter((r) => r !== undefined).length
+  }
+  return created
 }
 
 /** Keys of this run's Deployments (a database may hold more from a larger earlier run). */

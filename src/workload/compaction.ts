@@ -13,6 +13,8 @@ export class Compaction {
   constructor(private readonly ctx: ActorContext) {}
 
   run(): Promise<void> {
+    // A remote server compacts its own store (as kube-apiserver does etcd's).
+    if (this.ctx.kv.remote === true) return Promise.resolve()
     const period = this.ctx.real(cadence.compactionMs)
     return every(this.ctx.scheduler, period, period, this.ctx.signal, () => this.tick())
   }

@@ -2,7 +2,7 @@
 // everything an API client does), time, the stop signal and the counters. `timed` is the one place an operation's latency and storage errors are recorded.
 import { StorageError } from '../util/index.js'
 import type { KvApi } from './kv-api.js'
-import type { ObjectClient } from './object-client.js'
+import type { ObjectApi } from './object-api.js'
 import type { ClusterShape, WorkloadOptions } from './options.js'
 import type { Scheduler } from './scheduler.js'
 import type { CategoryName, Stats } from './stats.js'
@@ -16,7 +16,7 @@ export class ActorContext {
 
   constructor(
     readonly kv: KvApi,
-    readonly client: ObjectClient,
+    readonly client: ObjectApi,
     readonly scheduler: Scheduler,
     readonly stats: Stats,
     readonly options: WorkloadOptions,

@@ -7,10 +7,11 @@
 // (410 Expired: the start was compacted, the watcher fell behind, the store closed) means the
 // cache may have missed changes: list again and resume, as the reflector does.
 import type { KubeObject } from '../codec/index.js'
-import { initialEventsEndAnnotation, type ObjectWatcher } from '../objects/index.js'
+import { initialEventsEndAnnotation } from '../objects/index.js'
 import { StorageError } from '../util/index.js'
 import type { ActorContext } from './context.js'
 import type { CommitTimes } from './commit-times.js'
+import type { WatchStream } from './object-api.js'
 import { keyOf } from './object-client.js'
 import { sleep } from './scheduler.js'
 
@@ -41,7 +42,7 @@ export class Informer {
   private failures = 0
   // True until a list (or the initial events) filled the cache; again after an ERROR.
   private needList = true
-  private watcher: ObjectWatcher | undefined
+  private watcher: WatchStream | undefined
   private loop: Promise<void> | undefined
   // Resolves when the first list is in, or the run stops before it.
   private firstSync: (() => void) | undefined
@@ -106,7 +107,7 @@ export class Informer {
   /** One watch, from the revision reached (or with initial events when a watch-list must re-sync). */
   private async watchOnce(): Promise<WatchEnd> {
     const initial = this.needList && this.mode === 'watch-list'
-    let watcher: ObjectWatcher
+    let watcher: WatchStream
     try {
       watcher = this.ctx.client.watch(this.prefix, {
         allowWatchBookmarks: true,

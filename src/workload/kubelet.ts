@@ -101,7 +101,7 @@ export class Kubelet {
         { type: 'Ready', status: ready ? 'True' : 'False', lastTransitionTime: now },
       ],
       containerStatuses: [
-        { name: pod.metadata.name, image, ready, restartCount: failing ? restarts + 1 : restarts, started: true, state: { running: { startedAt: now } } },
+        { name: pod.metadata.name, image, imageID: `${image}@sha256:${'0'.repeat(64)}`, ready, restartCount: failing ? restarts + 1 : restarts, started: true, state: { running: { startedAt: now } } },
       ],
     })
     return failing ? 'Unhealthy' : 'Started'

@@ -18,6 +18,8 @@ import type { BytesLike } from '../util/index.js'
 import type { Watcher, WatchRequest } from '../watchcache/index.js'
 
 export interface KvApi {
+  /** A server reached only over HTTP (remote-kv.ts): it compacts its own store, so the workload does not. */
+  readonly remote?: boolean
   readonly revision: number
   /** Reads below it fail as compacted (the object layer needs it too). */
   readonly compactRevision: number

@@ -16,32 +16,16 @@ import {
   type ObjectWatchOptions,
 } from '../objects/index.js'
 import { assert } from '../util/index.js'
+import type { ListPage, ObjectApi, TryUpdate, UpdateOutcome } from './object-api.js'
 
-/** Changes a private copy of the object in place and returns it, or undefined when nothing needs to change. */
-export type TryUpdate = (copy: KubeObject) => KubeObject | undefined
-
-export interface UpdateOutcome {
-  /** False when the key is missing or the change left the object as it was (no write). */
-  written: boolean
-  missing: boolean
-  /** Tries it took: 1 plus one per lost compare (a lost CAS txn or a 409 on a stale copy). */
-  attempts: number
-  /** The object as stored afterwards (undefined when missing). */
-  object: KubeObject | undefined
-}
-
-export interface ListPage {
-  /** The store revision the list was read at. */
-  revision: number
-  items: KubeObject[]
-}
+export type { ListPage, TryUpdate, UpdateOutcome } from './object-api.js'
 
 /** client-go's retry.DefaultRetry makes 5 tries (its 10 ms backoff is left out: the store answers fast). */
 const conflictTriesMax = 5
 /** Items per list request, as client-go's pager asks for. */
 export const listPageSize = 500
 
-export class ObjectClient {
+export class ObjectClient implements ObjectApi {
   constructor(readonly objects: ObjectStore) {}
 
   get(key: string): Promise<KubeObject | undefined> {

@@ -100,7 +100,19 @@ export function nodeObject(name: string, index: number, rng: Rng, now: string): 
         { type: 'InternalIP', address: `192.168.${(index >> 8) & 255}.${index & 255}` },
         { type: 'Hostname', address: name },
       ],
-      nodeInfo: { kubeletVersion: 'v1.31.0', containerRuntimeVersion: 'containerd://1.7.20', osImage: 'Debian GNU/Linux 12', architecture: 'amd64' },
+      // Every field a real kubelet reports (the API server's schema requires them all).
+      nodeInfo: {
+        machineID: uid(rng).replaceAll('-', ''),
+        systemUUID: uid(rng),
+        bootID: uid(rng),
+        kernelVersion: '6.1.0-25-amd64',
+        osImage: 'Debian GNU/Linux 12',
+        containerRuntimeVersion: 'containerd://1.7.20',
+        kubeletVersion: 'v1.31.0',
+        kubeProxyVersion: 'v1.31.0',
+        operatingSystem: 'linux',
+        architecture: 'amd64',
+      },
       // The image list is most of a real Node's size.
       images: Array.from({ length: 12 }, (_, i) => ({
         names: [`registry.local/library/image-${i}@sha256:${'0'.repeat(56)}${String(i).padStart(8, '0')}`],

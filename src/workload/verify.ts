@@ -9,7 +9,7 @@ import type { ActorContext } from './context.js'
 import type { Baseline } from './bootstrap.js'
 import type { Informer } from './informer.js'
 import type { Kubelet } from './kubelet.js'
-import { keyOf } from './object-client.js'
+import { keyOf, ObjectClient } from './object-client.js'
 import { heartbeatAnnotation, prefixes } from './objects.js'
 import { sleep } from './scheduler.js'
 
@@ -69,6 +69,26 @@ async function counters(ctx: ActorContext, prefix: string, read: (o: KubeObject)
   return out
 }
 
+/**
+ * Key -> modRevision under `prefix` at `revision`. Embedded: a range of the KV store directly, not
+ * through the object layer under test. Over HTTP: a list from the server (its keys may sit under
+ * other prefixes than the workload's, e.g. /registry/nodes/), which reads the latest state: the
+ * traffic has stopped and the store is flushed, so that is the state at the informer's revision,
+ * provided the list's own revision is not past it.
+ */
+async function stateOf(ctx: ActorContext, prefix: string, revision: number): Promise<Map<string, number>> {
+  const out = new Map<string, number>()
+  if (ctx.client instanceof ObjectClient) {
+    const truth = await ctx.kv.range({ key: prefix, prefix: true, revision, keysOnly: true })
+    for (const kv of truth.kvs) out.set(Buffer.from(kv.key).toString('utf8'), kv.modRevision)
+    return out
+  }
+  const list = await ctx.client.list(prefix)
+  if (list.revision > revision) out.set(`(list at revision ${list.revision}, past the informer's ${revision})`, -1)
+  for (const o of list.items) out.set(keyOf(prefix, o), Number(o.metadata.resourceVersion))
+  return out
+}
+
 async function verifyInformers(ctx: ActorContext, informers: VerifyInput['informers']): Promise<string[]> {
   const problems: string[] = []
   const target = ctx.kv.revision
@@ -91,14 +111,13 @@ async function verifyInformers(ctx: ActorContext, informers: VerifyInput['inform
       problems.push(`${name}: watch stuck at revision ${informer.revision} < ${target} after ${syncTimeoutMs / 1000} s`)
       continue
     }
-    const truth = await ctx.kv.range({ key: informer.prefix, prefix: true, revision: informer.revision, keysOnly: true })
+    const truth = await stateOf(ctx, informer.prefix, informer.revision)
     const missing: string[] = []
-    for (const kv of truth.kvs) {
-      const key = Buffer.from(kv.key).toString('utf8')
+    for (const [key, modRevision] of truth) {
       const seen = informer.cache.get(key)
-      if (seen === undefined || seen.metadata.resourceVersion !== String(kv.modRevision)) missing.push(`${key}@${kv.modRevision} (cache: ${seen?.metadata.resourceVersion ?? 'none'})`)
+      if (seen === undefined || seen.metadata.resourceVersion !== String(modRevision)) missing.push(`${key}@${modRevision} (cache: ${seen?.metadata.resourceVersion ?? 'none'})`)
     }
-    if (informer.cache.size !== truth.kvs.length) missing.push(`${informer.cache.size} keys cached, ${truth.kvs.length} stored`)
+    if (informer.cache.size !== truth.size) missing.push(`${informer.cache.size} keys cached, ${truth.size} stored`)
     if (missing.length > 0) problems.push(`${name}: cache differs from the store at revision ${informer.revision}: ${missing.slice(0, 3).join('; ')}`)
   }
   return problems

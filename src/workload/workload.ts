@@ -20,6 +20,7 @@ import type { KvApi } from './kv-api.js'
 import { Monitor } from './monitor.js'
 import { NodeLifecycleController } from './node-lifecycle-controller.js'
 import { LeaseCountingKv } from './lease-kv.js'
+import type { ObjectApi } from './object-api.js'
 import { ObjectClient } from './object-client.js'
 import { nodeName, storedKinds } from './objects.js'
 import { clusterShape, type ClusterShape, type WorkloadOptions } from './options.js'
@@ -33,7 +34,8 @@ export type Phase = 'bootstrap' | 'running' | 'draining' | 'verifying' | 'done'
 
 /** How objects reach the database: through ObjectStore, the codec's kinds, encryption at rest. */
 export interface StoragePath {
-  api: 'objects'
+  /** objects: the object API in this process; https: the Kubernetes REST API of a server. */
+  api: 'objects' | 'https'
   codec: { protobuf: string[]; msgpack: string[] }
   /** undefined: values are stored as the codec wrote them (no transformer was configured). */
   encryption: EncryptionSummary | undefined
@@ -74,6 +76,8 @@ export class Workload {
     private readonly options: WorkloadOptions,
     /** What encrypts values at rest in `kv`, for the report (main.ts sets it up: at-rest.ts). */
     encryption?: EncryptionSummary,
+    /** The object API the actors use; default: an ObjectClient on an ObjectStore over `kv` (embedded). */
+    client?: ObjectApi,
   ) {
     // Every actor and controller listens for the end of the run on this one signal.
     setMaxListeners(0, this.abort.signal)
@@ -81,11 +85,11 @@ export class Workload {
     this.leaseKv = new LeaseCountingKv(kv, scheduler, this.stats)
     // The scheduler is the store's Clock here: creationTimestamps follow the run's time source.
     const objects = new ObjectStore({ kv: this.leaseKv, codec, clock: scheduler })
-    this.ctx = new ActorContext(kv, new ObjectClient(objects), scheduler, this.stats, options, clusterShape(options), this.abort.signal)
+    this.ctx = new ActorContext(kv, client ?? new ObjectClient(objects), scheduler, this.stats, options, clusterShape(options), this.abort.signal)
     const protobuf = storedKinds.filter((k) => codec.registry.lookup(k.apiVersion, k.kind) !== undefined)
     const msgpack = storedKinds.filter((k) => !protobuf.includes(k))
     const name = (k: { apiVersion: string; kind: string }): string => `${k.apiVersion}/${k.kind}`
-    this.storage = { api: 'objects', codec: { protobuf: protobuf.map(name), msgpack: msgpack.map(name) }, encryption }
+    this.storage = { api: client === undefined ? 'objects' : 'https', codec: { protobuf: protobuf.map(name), msgpack: msgpack.map(name) }, encryption }
     this.monitor = new Monitor(this.ctx)
   }
 

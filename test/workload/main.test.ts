@@ -16,7 +16,7 @@ const deadlineMs = 120_000
 test('SIGINT after the first progress line stops cleanly: exit 0, summary, check ok, report', async (t) => {
   const dir = tempDir()
   t.after(() => dir.remove())
-  const args = ['--import', 'tsx', 'src/main.ts', '--duration', '60', '--db', join(dir.path, 'etchlog.db')]
+  const args = ['--import', 'tsx', 'src/main.ts', '--embedded', '--duration', '60', '--db', join(dir.path, 'etchlog.db')]
   args.push('--nodes', '10', '--controllers', '6', '--speedup', '100', '--progress-every', '0.3', '--seed', '11')
   const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
@@ -68,7 +68,7 @@ test('a config whose key file is gone stops npm start with exit 1 and a message 
   t.after(() => dir.remove())
   const db = join(dir.path, 'etchlog.db')
   writeFileSync(join(dir.path, 'encryption-config.json'), JSON.stringify({ resources: [{ prefixes: ['/registry/pods/'], providers: [{ aesgcmHkdf: { keys: [{ name: 'key1', file: 'etchlog.key' }] } }] }] }))
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--duration', '1', '--db', db], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--embedded', '--duration', '1', '--db', db], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
   let stderr = ''
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk
