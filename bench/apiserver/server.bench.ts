@@ -184,7 +184,10 @@ export async function runServerBench(o: ServerBenchOptions, log: (line: string) 
       )
       rows.push(row('create', n, creates))
     }
-    const fanout = await watchFanout(api, o, log)
+    // Watches on a session of their own: the server allows 1,000 concurrent streams per session, and the writes need one more.
+    const watchSession = session(serving.url, tls)
+    closers.push(() => watchSession.session.close())
+    const fanout = await watchFanout(api, watchSession, o, log)
     return { rows, fanout }
   } finally {
     for (const c of closers.reverse()) await c()
@@ -201,7 +204,7 @@ function row(operation: string, inFlight: number, results: ContenderResult[]): S
 }
 
 /** N watch streams on one HTTP/2 session; one writer creates ConfigMaps; deliveries/s and write-sent to delivered latency. */
-async function watchFanout(api: Session, o: ServerBenchOptions, log: (line: string) => void): Promise<ServerBenchResults['fanout']> {
+async function watchFanout(api: Session, watches: Session, o: ServerBenchOptions, log: (line: string) => void): Promise<ServerBenchResults['fanout']> {
   log(`  server: watch fan-out to ${o.watchers} HTTP/2 streams, ${o.watchWrites} writes`)
   const acked = new Map<string, number>()
   const latencies: number[] = []
@@ -211,7 +214,7 @@ async function watchFanout(api: Session, o: ServerBenchOptions, log: (line: stri
   const all = new Promise<void>((r) => (resolveAll = r))
   const rv = JSON.parse((await api.request('GET', '/api/v1/namespaces/default/configmaps?limit=1')).body) as { metadata: { resourceVersion: string } }
   const streams = Array.from({ length: o.watchers }, () => {
-    const req = api.session.request({ [constants.HTTP2_HEADER_METHOD]: 'GET', [constants.HTTP2_HEADER_PATH]: `/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${rv.metadata.resourceVersion}` })
+    const req = watches.session.request({ [constants.HTTP2_HEADER_METHOD]: 'GET', [constants.HTTP2_HEADER_PATH]: `/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${rv.metadata.resourceVersion}` })
     let buffer = ''
     req.setEncoding('utf8')
     req.on('data', (d: string) => {
