@@ -78,7 +78,11 @@ async function inProcessServer(): Promise<Target> {
   const dataDir = mkdtempSync(join(tmpdir(), 'etchlog-load-'))
   let serving: Serving
   try {
-    serving = await startServing({ dataDir, bindAddress: '127.0.0.1', securePort: 0, nodes: 0, listenClientUrls: [], etcdTls: { clientCertAuth: false } }, () => undefined)
+    // The workload brings its own kubelets and controllers: the server's control loops would fight
+    // them. Its actors also rewrite pod specs from their own model, which would drop what the
+    // ServiceAccount and SCC plugins inject at create (and then break Kubernetes' pod-update rule):
+    // admission stays out of this server until the workload patches only the fields it owns.
+    serving = await startServing({ dataDir, bindAddress: '127.0.0.1', securePort: 0, nodes: 0, controllers: false, without: { admission: true }, listenClientUrls: [], etcdTls: { clientCertAuth: false } }, () => undefined)
   } catch (err) {
     rmSync(dataDir, { recursive: true, force: true })
     throw err
