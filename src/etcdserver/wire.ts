@@ -109,8 +109,13 @@ export function rangeFromWire(r: WireRangeRequest): RangeRequest {
 
 export function putFromWire(p: WirePutRequest): PutRequest {
   const lease = leaseIdOf(p.lease)
+  const k = key(p.key)
+  // etcd's checkPutRequest order, in the same depth-first walk as the empty-key checks, so a txn
+  // with several bad operations is refused for the first one etcd would find (wire-diff seed 577470077).
+  if (p.ignore_value === true && buf(p.value).length > 0) throw invalid(etcdMessages.valueProvided)
+  if (p.ignore_lease === true && int64(p.lease) !== 0) throw invalid(etcdMessages.leaseProvided)
   return {
-    key: key(p.key),
+    key: k,
     value: buf(p.value),
     // A lease ID this store cannot have: the store reports it missing (-1 is never granted).
     lease: lease ?? Number.MAX_SAFE_INTEGER,
