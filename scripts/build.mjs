@@ -1,6 +1,6 @@
 // `npm run build` (and `prepare`): compiles src/ to dist/ (ESM, .d.ts, source maps) with
-// tsconfig.build.json, then copies the plain-JavaScript worker files (*.mjs), which tsc does not
-// emit, beside the modules they load. dist/ is rebuilt from nothing so no stale file ships.
+// tsconfig.build.json, then copies the files tsc does not emit beside the modules that load them:
+// plain-JavaScript workers (*.mjs) and .proto files (the etcd front's API). dist/ is rebuilt from nothing so no stale file ships.
 import { spawnSync } from 'node:child_process'
 import { copyFileSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -18,7 +18,7 @@ if (result.status !== 0) process.exit(result.status ?? 1)
 function workers(dir) {
   return readdirSync(dir).flatMap((name) => {
     const p = join(dir, name)
-    return statSync(p).isDirectory() ? workers(p) : p.endsWith('.mjs') ? [p] : []
+    return statSync(p).isDirectory() ? workers(p) : /\.(mjs|proto)$/.test(p) ? [p] : []
   })
 }
 for (const file of workers(src)) {

@@ -36,6 +36,8 @@ describe('the packed tarball', () => {
       'bin/etchctl.mjs',
       'bin/etchlog.mjs',
       'proto/etchlog/core/v1/core.proto',
+      'proto/k8s/core-v1.proto',
+      'dist/etcdserver/etcd-rpc.proto',
     ]) {
       assert.ok(paths.includes(path), `${path} missing from the tarball`)
     }

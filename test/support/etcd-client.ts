@@ -63,7 +63,8 @@ type ServiceClient = grpc.Client & Record<string, unknown>
 
 const STATUS_NAMES = new Map(Object.entries(grpc.status).filter(([, v]) => typeof v === 'number').map(([k, v]) => [v as number, k]))
 
-const protoPath = fileURLToPath(new URL('./etcd-rpc.proto', import.meta.url))
+// etcd's client API as the etcd front serves it (a superset of what the tests call).
+const protoPath = fileURLToPath(new URL('../../src/etcdserver/etcd-rpc.proto', import.meta.url))
 const SORT_ORDERS = new Map<string, number>([['NONE', 0], ['ASCEND', 1], ['DESCEND', 2]])
 const SORT_TARGETS = new Map<string, number>([['KEY', 0], ['VERSION', 1], ['CREATE', 2], ['MOD', 3], ['VALUE', 4]])
 /** Not an enum value of etcd's: sent as a number to test how an unknown sort option is treated. */

@@ -30,7 +30,8 @@ interface WireWatchResponse {
 
 type Duplex = grpc.ClientDuplexStream<object, WireWatchResponse>
 
-const protoPath = fileURLToPath(new URL('./etcd-rpc.proto', import.meta.url))
+// etcd's client API as the etcd front serves it (a superset of what the tests call).
+const protoPath = fileURLToPath(new URL('../../src/etcdserver/etcd-rpc.proto', import.meta.url))
 // etcd 3.4 answers a progress request with watch_id -1: it is for every watcher on the stream (W12).
 const STREAM_WIDE_ID = '-1'
 
